@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_probe.c - placeholder until "accessfs probe" lands. */
+#include <stdio.h>
+#include "commands.h"
+
+int cmd_probe(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "accessfs: %s: not implemented yet\n", argv[0]);
+	return 2;
+}

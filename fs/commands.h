@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * commands.h - the accessfs subcommands, one file each (cmd_<name>.c).
+ * Each takes argv with argv[0] = the subcommand name and returns the
+ * process exit status.
+ */
+#ifndef ACCESSFS_COMMANDS_H
+#define ACCESSFS_COMMANDS_H
+
+int cmd_mount(int argc, char **argv);	/* accessfs [-o opts] SOURCE MOUNTPOINT */
+int cmd_run(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+
+#endif /* ACCESSFS_COMMANDS_H */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * trace_reader.h - read a trace file written by trace_writer.
+ *
+ * The reader rejects what it does not understand (wrong magic, a newer
+ * version, a corrupt block in the middle) with a one-line message, and
+ * treats a torn last block (the daemon was killed) as a warning: every
+ * event before it is returned.  It reads the META blocks first, so paths
+ * and process names are known for every event, as they were at the event's
+ * time, whatever order the writer threads' blocks landed in.
+ */
+#ifndef ACCESSFS_TRACE_READER_H
+#define ACCESSFS_TRACE_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "trace_format.h"
+
+struct trace_reader;
+
+/* Returns NULL with a one-line message ("trace.bin: not an accessfs trace") in err. */
+struct trace_reader *trace_reader_open(const char *path, char *err, size_t errlen);
+void trace_reader_close(struct trace_reader *r);
+
+/* Header field value by enum trace_header_key, or NULL if absent. */
+const char *trace_reader_header(const struct trace_reader *r, unsigned int key);
+uint32_t trace_reader_version(const struct trace_reader *r);
+
+/*
+ * Next event in file order.  Returns 1 with *ev filled (its name pointers
+ * valid until the next call), 0 at the end, -1 on an error that stops
+ * reading (message in trace_reader_error()).  A torn tail is not an error:
+ * reading ends with 0 and trace_reader_warning() says what was cut.
+ */
+int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
+
+/*
+ * Path of file_id relative to the mount root ("dir/file"; "" for the root),
+ * as it was at time at_ns (the latest name given at or before it, else the
+ * first ever given).  NULL if the trace never named it.  The string is
+ * valid until the reader is closed.  len receives its length (it may
+ * contain any byte but NUL... and is NUL-terminated).
+ */
+const char *trace_reader_path(struct trace_reader *r, uint64_t file_id,
+			      uint64_t at_ns, size_t *len);
+
+/* The thread's process, or NULL if the trace has no PROC record for it. */
+const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid);
+
+/* Iterate all PROC records (for process-name metadata in exports). */
+size_t trace_reader_proc_count(const struct trace_reader *r);
+const struct trace_proc *trace_reader_proc_at(const struct trace_reader *r, size_t i);
+
+struct trace_reader_summary {
+	uint64_t events;	/* returned so far */
+	uint64_t lost;		/* from LOST and END records */
+	bool clean_end;		/* an END record was found */
+	bool torn_tail;		/* the last block was cut or corrupt */
+	uint64_t torn_bytes;	/* bytes after the last good block */
+	uint64_t first_ns, last_ns; /* event start times seen so far */
+};
+void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summary *s);
+
+/* Last error / warning as one line, or NULL. */
+const char *trace_reader_error(const struct trace_reader *r);
+const char *trace_reader_warning(const struct trace_reader *r);
+
+#endif /* ACCESSFS_TRACE_READER_H */
