@@ -1,0 +1,87 @@
+# tests/integration/lib.sh - sourced by every integration test.
+#
+# Gives each test a private temporary tree ($T) with a backing directory
+# ($SRC) and a mountpoint ($MNT), mounts accessfs in the foreground in the
+# background (so the test knows the daemon's pid and exit status), and
+# always unmounts and cleans up on exit, whether the test passed or not.
+#
+# Environment from meson: ACCESSFS (the binary), PROGRAMS (ground-truth
+# programs), SRCDIR (source tree).  Exit 0 = pass, 77 = skipped (meson shows
+# it as SKIP, never as a pass), anything else = fail.
+set -euo pipefail
+
+: "${ACCESSFS:?ACCESSFS must point at the accessfs binary}"
+T=$(mktemp -d /tmp/accessfs-test.XXXXXX)
+SRC=$T/src
+MNT=$T/mnt
+TRACE=$T/trace
+mkdir -p "$SRC" "$MNT"
+DAEMON_PID=
+
+cleanup() {
+	local rc=$?
+	if mountpoint -q "$MNT" 2>/dev/null; then
+		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+	fi
+	if [ -n "$DAEMON_PID" ]; then
+		kill "$DAEMON_PID" 2>/dev/null || true
+		wait "$DAEMON_PID" 2>/dev/null || true
+	fi
+	# Anything else a test mounted under $T.
+	grep " $T/" /proc/mounts 2>/dev/null | awk '{print $2}' | while read -r m; do
+		fusermount3 -uz "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf "$T"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+note() {
+	echo "# $*" >&2
+}
+
+# mount_accessfs [accessfs options...]: mount $SRC at $MNT, tracing to $TRACE
+# unless the options say otherwise; waits until the mount is up.
+mount_accessfs() {
+	local src=${MOUNT_SRC:-$SRC} mnt=${MOUNT_MNT:-$MNT}
+	"$ACCESSFS" -f -o "trace=$TRACE" "$@" "$src" "$mnt" 2>"$T/daemon.err" &
+	DAEMON_PID=$!
+	for _ in $(seq 1 200); do
+		if mountpoint -q "$mnt" 2>/dev/null && grep -q " $mnt fuse" /proc/mounts; then
+			return 0
+		fi
+		kill -0 "$DAEMON_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$T/daemon.err" >&2 || true
+	fail "accessfs did not mount $src at $mnt"
+}
+
+# unmount_accessfs: unmount and wait for the daemon to exit (trace complete).
+unmount_accessfs() {
+	local mnt=${MOUNT_MNT:-$MNT} rc=0
+	fusermount3 -u "$mnt" || fail "fusermount3 -u $mnt failed"
+	wait "$DAEMON_PID" || rc=$?
+	DAEMON_PID=
+	[ "$rc" -eq 0 ] || { cat "$T/daemon.err" >&2; fail "daemon exited with $rc"; }
+}
+
+drop_caches() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-values differ}: expected '$2', got '$1'"
+}
