@@ -494,6 +494,7 @@ int cmd_probe(int argc, char **argv)
 	bool size_given = false;
 	double start;
 
+	argv[0] = "accessfs probe";	/* for getopt's messages */
 	if (probe_parse(argc, argv, &p, &m, &size_given) < 0)
 		return 2;
 	if (p.block == 0 || p.size == 0) {
