@@ -13,15 +13,15 @@
 #include <unistd.h>
 #include "child_process.h"
 
-static void child_reset_signals(void)
+/*
+ * The parent blocks the signals it waits for; dispositions it never
+ * changes, so an ignored SIGHUP (nohup) stays ignored in the command.
+ */
+static void child_unblock_signals(void)
 {
 	sigset_t none;
 
 	sigemptyset(&none);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
@@ -29,7 +29,7 @@ static void child_exec(char *const argv[], const struct child_opts *o, int err_f
 {
 	int e;
 
-	child_reset_signals();
+	child_unblock_signals();
 	if (o->own_pgrp)
 		setpgid(0, 0);
 	if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)

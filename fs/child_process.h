@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * child_process.h - start and wait for the processes "accessfs run" is
- * made of: the daemon, the command, the report.  Children start with the
- * default signal mask and dispositions whatever the parent blocked.
+ * made of: the daemon, the command, the report.  Children start with an
+ * empty signal mask whatever the parent blocked.
  */
 #ifndef ACCESSFS_CHILD_PROCESS_H
 #define ACCESSFS_CHILD_PROCESS_H
