@@ -101,24 +101,43 @@ static int run_directory(const char *path, char *out)
 	return 0;
 }
 
-/* The default trace name, like the daemon's, in the current directory. */
+/* Whether path is dir or below it (both canonical and absolute). */
+static bool path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || n == 1);
+}
+
+/*
+ * The default trace name, like the daemon's, in the current directory;
+ * beside the mountpoint if the current directory is inside it, because
+ * the daemon cannot write its trace through itself.
+ */
 static int run_default_trace(struct run *r)
 {
-	char host[64] = "host", date[32];
+	char host[64] = "host", date[32], dir[PATH_MAX];
 	time_t now = time(NULL);
 	struct tm tm;
 
+	snprintf(dir, sizeof(dir), "%s", r->cwd);
+	if (path_is_under(dir, r->mountpoint)) {
+		snprintf(dir, sizeof(dir), "%s", r->mountpoint);
+		*(strrchr(dir, '/') + (strrchr(dir, '/') == dir)) = '\0';
+	}
 	gethostname(host, sizeof(host) - 1);
 	strftime(date, sizeof(date), "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
-	if (snprintf(r->trace, sizeof(r->trace), "%s/accessfs-%s-%s-%d.trace", r->cwd,
-		     host, date, (int)getpid()) >= (int)sizeof(r->trace))
-		return run_error("%s: %s", r->cwd, strerror(ENAMETOOLONG));
+	if (snprintf(r->trace, sizeof(r->trace), "%s/accessfs-%s-%s-%d.trace",
+		     strcmp(dir, "/") ? dir : "", host, date, (int)getpid()) >= (int)sizeof(r->trace))
+		return run_error("%s: %s", dir, strerror(ENAMETOOLONG));
 	return 0;
 }
 
 /* An absolute trace path that the daemon's -o trace= can carry. */
 static int run_trace_path(struct run *r, const char *given)
 {
+	char dir[PATH_MAX], real[PATH_MAX];
+
 	if (!given)
 		return run_default_trace(r);
 	if (strchr(given, ','))
@@ -128,6 +147,13 @@ static int run_trace_path(struct run *r, const char *given)
 	else if (snprintf(r->trace, sizeof(r->trace), "%s/%s", r->cwd, given) >=
 		 (int)sizeof(r->trace))
 		return run_error("%s: %s", given, strerror(ENAMETOOLONG));
+	snprintf(dir, sizeof(dir), "%s", r->trace);
+	*strrchr(dir, '/') = '\0';
+	if (!realpath(dir[0] ? dir : "/", real))
+		return run_error("--trace %s: %s", given, strerror(errno));
+	if (path_is_under(real, r->mountpoint))
+		return run_error("--trace %s: inside the mounted directory %s; the daemon "
+				 "cannot write its trace through itself", given, r->mountpoint);
 	return 0;
 }
 
