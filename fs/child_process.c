@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,11 +26,15 @@ static void child_unblock_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void child_exec(char *const argv[], const struct child_opts *o, int err_fd)
+static void child_exec(char *const argv[], const struct child_opts *o, pid_t parent,
+		       int err_fd)
 {
 	int e;
 
 	child_unblock_signals();
+	if (o->die_with_parent &&
+	    (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
+		_exit(127);	/* the parent is already gone */
 	if (o->own_pgrp)
 		setpgid(0, 0);
 	if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
@@ -50,14 +55,14 @@ fail:
 pid_t child_spawn(char *const argv[], const struct child_opts *o)
 {
 	int fds[2], e = 0, status;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	ssize_t n;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
 	pid = fork();
 	if (pid == 0)
-		child_exec(argv, o, fds[1]);
+		child_exec(argv, o, parent, fds[1]);
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
@@ -75,13 +80,12 @@ pid_t child_spawn(char *const argv[], const struct child_opts *o)
 	return pid;
 }
 
-pid_t child_spawn_self(char *const argv[], int stdout_fd, bool own_pgrp)
+pid_t child_spawn_self(char *const argv[], const struct child_opts *o)
 {
-	struct child_opts o = {
-		.exe = "/proc/self/exe", .stdout_fd = stdout_fd, .own_pgrp = own_pgrp,
-	};
+	struct child_opts self = *o;
 
-	return child_spawn(argv, &o);
+	self.exe = "/proc/self/exe";
+	return child_spawn(argv, &self);
 }
 
 int child_wait(pid_t pid, int *status, double timeout_s)

@@ -14,6 +14,7 @@ struct child_opts {
 	const char *exe;	/* execv() this path; NULL: execvp(argv[0]) */
 	int stdout_fd;		/* dup2() onto 1 in the child; -1: inherit */
 	bool own_pgrp;		/* setpgid(0, 0): terminal signals miss it */
+	bool die_with_parent;	/* SIGTERM when the parent dies, even by SIGKILL */
 	const char *chdir;	/* chdir() here first (re-resolves a cwd), or NULL */
 };
 
@@ -24,7 +25,7 @@ struct child_opts {
 pid_t child_spawn(char *const argv[], const struct child_opts *o);
 
 /* This program again (/proc/self/exe); argv[0] should be "accessfs". */
-pid_t child_spawn_self(char *const argv[], int stdout_fd, bool own_pgrp);
+pid_t child_spawn_self(char *const argv[], const struct child_opts *o);
 
 /*
  * Wait up to timeout_s (< 0: forever) for pid.  Returns 1 with *status

@@ -228,6 +228,9 @@ static int run_parse(int argc, char **argv, struct run *r)
 		return run_error("--dir cannot be combined with --mount/--source");
 	if (!mnt != !src)
 		return run_error("--mount and --source go together");
+	if (r->format && strcmp(r->format, "text") && strcmp(r->format, "json") &&
+	    strcmp(r->format, "csv") && strcmp(r->format, "html"))
+		return run_error("--format %s: not one of text, json, csv, html", r->format);
 	if (!getcwd(r->cwd, sizeof(r->cwd)))
 		return run_error("%s: %s", "current directory", strerror(errno));
 	if (run_directory(src ? src : dir ? dir : ".", r->source) < 0 ||
@@ -296,10 +299,12 @@ static int run_start_daemon(struct run *r)
 {
 	char opt[PATH_MAX + 4096];
 	char *argv[] = { "accessfs", "-f", "-o", opt, r->source, r->mountpoint, NULL };
+	/* Own group: a Ctrl-C is for the command.  If run is killed, unmount. */
+	struct child_opts o = { .stdout_fd = -1, .own_pgrp = true, .die_with_parent = true };
 
 	snprintf(opt, sizeof(opt), "trace=%s%s%s", r->trace, r->daemon_opts ? "," : "",
 		 r->daemon_opts ? r->daemon_opts : "");
-	r->daemon = child_spawn_self(argv, -1, true);
+	r->daemon = child_spawn_self(argv, &o);
 	if (r->daemon < 0)
 		return run_error("cannot start the daemon: %s", strerror(errno));
 	return 0;
@@ -458,6 +463,8 @@ static int run_report(const struct run *r)
 {
 	char *argv[9] = { "accessfs", "report", "--format",
 			  (char *)(r->format ? r->format : "text") };
+	/* Without --report the report is for the person at the terminal. */
+	struct child_opts o = { .stdout_fd = r->report_file ? -1 : 2 };
 	int n = 4, status;
 	pid_t pid;
 
@@ -467,8 +474,7 @@ static int run_report(const struct run *r)
 	}
 	argv[n++] = (char *)r->trace;
 	argv[n] = NULL;
-	/* Without --report the report is for the person at the terminal. */
-	pid = child_spawn_self(argv, r->report_file ? -1 : 2, false);
+	pid = child_spawn_self(argv, &o);
 	if (pid < 0 || !child_wait(pid, &status, -1) || status) {
 		fprintf(stderr, "accessfs run: the report failed; the trace is %s\n", r->trace);
 		return -1;

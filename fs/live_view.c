@@ -6,6 +6,7 @@
  * only makes sense on a terminal: the caller decides that (isatty).
  */
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include "io_tally.h"
 #include "live_view.h"
@@ -56,6 +57,9 @@ static double mb_per_s(uint64_t now, uint64_t before, double seconds)
 void live_view_update(struct live_view *v)
 {
 	const struct io_tally *t = &v->total, *l = &v->last;
+	struct winsize ws;
+	char line[256];
+	int cols = 79;
 	double now, dt;
 
 	if (!v || !v->follow)
@@ -63,8 +67,8 @@ void live_view_update(struct live_view *v)
 	trace_follow_poll(v->follow, live_view_count, v);
 	now = mono_s();
 	dt = now - v->last_at;
-	fprintf(v->out, "\r\033[K%6.0fs %6.0f req/s  read MB/s: syscall %.1f mmap %.1f other %.1f"
-		"  write MB/s: syscall %.1f writeback %.1f  %zu files",
+	snprintf(line, sizeof(line), "%5.0fs %6.0f req/s  read MB/s: syscall %.1f mmap %.1f "
+		"other %.1f  write MB/s: syscall %.1f writeback %.1f  %zu files",
 		now - v->start, dt > 0 ? (double)(t->requests - l->requests) / dt : 0,
 		mb_per_s(t->bytes[IO_READ_SYSCALL], l->bytes[IO_READ_SYSCALL], dt),
 		mb_per_s(t->bytes[IO_READ_MMAP], l->bytes[IO_READ_MMAP], dt),
@@ -72,6 +76,10 @@ void live_view_update(struct live_view *v)
 		mb_per_s(t->bytes[IO_WRITE_SYSCALL], l->bytes[IO_WRITE_SYSCALL], dt),
 		mb_per_s(t->bytes[IO_WRITE_BACK], l->bytes[IO_WRITE_BACK], dt),
 		v->files.count);
+	/* A wrapped line could not be redrawn in place: cut it to the width. */
+	if (ioctl(fileno(v->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		cols = ws.ws_col - 1;
+	fprintf(v->out, "\r\033[K%.*s", cols, line);
 	fflush(v->out);
 	v->last = v->total;
 	v->last_at = now;
