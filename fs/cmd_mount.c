@@ -244,7 +244,8 @@ static struct fuse_session *new_session(struct mount_cmd *c, struct accessfs_dae
 	snprintf(o + strlen(o), sizeof(o) - strlen(o), "%s%s%s%s%s",
 		 c->opts.allow_other ? ",allow_other" : "",
 		 options_default_permissions(&c->opts) ? ",default_permissions" : "",
-		 c->opts.ro ? ",ro" : "", *c->opts.fuse_opts ? "," : "", c->opts.fuse_opts);
+		 c->opts.ro ? ",ro" : "", c->opts.fuse_opts ? "," : "",
+		 c->opts.fuse_opts ? c->opts.fuse_opts : "");
 	if (fuse_opt_add_arg(&args, "accessfs") || (c->debug && fuse_opt_add_arg(&args, "-d")) ||
 	    fuse_opt_add_arg(&args, "-o") || fuse_opt_add_arg(&args, o)) {
 		fprintf(stderr, "accessfs: out of memory\n");

@@ -244,8 +244,7 @@ int options_parse(struct mount_options *o, const char *list, char *err, size_t e
 {
 	const char *p = list;
 
-	if (list_append(&o->given, list, strlen(list)) ||
-	    (!o->fuse_opts && !(o->fuse_opts = calloc(1, 1)))) {
+	if (list_append(&o->given, list, strlen(list))) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}

@@ -41,8 +41,8 @@ struct mount_options {
 	bool notrace;
 	bool trace_meta;
 	bool classify;
-	char *fuse_opts;	/* comma-separated, for libfuse; "" if none */
-	char *given;		/* every -o list as given, comma-joined */
+	char *fuse_opts;	/* comma-separated, for libfuse; NULL if none */
+	char *given;		/* every -o list as given, comma-joined; NULL if none */
 };
 
 /* Set every option to its default.  Call before options_parse(). */
