@@ -41,3 +41,21 @@ assert_nothing_mounted_under_T() {
 open_fd_count() {
 	ls "/proc/$1/fd" 2>/dev/null | wc -l
 }
+
+# expect_refusal WHAT NEEDLE CMD...: CMD (an accessfs invocation) must exit
+# non-zero within 10 s, write exactly one line to stderr containing NEEDLE,
+# and leave nothing mounted below $T.
+expect_refusal() {
+	local what=$1 needle=$2 rc=0 lines
+	shift 2
+	(cd "$T" && timeout 10 "$@") >"$T/refusal.out" 2>"$T/refusal.err" </dev/null || rc=$?
+	lines=$(wc -l <"$T/refusal.err")
+	[ "$rc" -ne 124 ] || fail "$what: still running after 10 s: $*"
+	[ "$rc" -ne 0 ] || fail "$what: exited 0, expected a non-zero exit: $*"
+	[ "$lines" -eq 1 ] ||
+		fail "$what: expected exactly 1 line on stderr, got $lines:$(printf '\n'; cat "$T/refusal.err")"
+	grep -qF -- "$needle" "$T/refusal.err" ||
+		fail "$what: the error does not name '$needle': $(cat "$T/refusal.err")"
+	assert_nothing_mounted_under_T "$what"
+	echo "ok: $what (exit $rc): $(cat "$T/refusal.err")"
+}
