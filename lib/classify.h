@@ -78,8 +78,8 @@ struct requester_state {
 	enum fd_identity fd;	/* the fd classify_fd_arg() names, vs ev->file_id */
 	bool pos_known;		/* pos is that fd's file position (fdinfo "pos:") */
 	uint64_t pos;
-	bool stream_hit;	/* ev->offset is where this thread's last labelled
-				 * request on this file ended */
+	bool stream_hit;	/* ev continues this thread's last labelled
+				 * request on this file (requester.c) */
 	uint8_t stream_method;	/* that request's method */
 };
 

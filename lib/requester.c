@@ -426,13 +426,20 @@ static void check_fd(struct requester *e, int fd, uint64_t file_id, bool need_po
 	st->fd = s->ino == file_id ? FD_THIS_FILE : FD_OTHER_FILE;
 }
 
+/*
+ * A request continues the stream if it starts where the last one ended, or
+ * up to two of its own sizes further: with async reads the kernel queues
+ * several readahead READs at once and our workers may take them out of
+ * order, so the one just before may not have been learned yet.
+ */
 static void check_stream(const struct requester *e, const struct trace_event *ev,
 			 struct requester_state *st)
 {
 	for (int i = 0; i < REQUESTER_STREAMS; i++) {
 		const struct stream_slot *s = &e->streams[i];
 
-		if (s->file_id == ev->file_id && s->end == ev->offset) {
+		if (s->file_id == ev->file_id && ev->offset >= s->end &&
+		    ev->offset - s->end <= 2 * ev->size) {
 			st->stream_hit = true;
 			st->stream_method = s->method;
 			return;
@@ -485,6 +492,9 @@ void requester_learn_stream(struct requester_table *t, uint32_t tid, uint64_t fi
 			s = &e->streams[i];
 	if (!s)
 		s = &e->streams[e->stream_next++ % REQUESTER_STREAMS];
+	/* Out of order: an earlier request of the same stream keeps the end. */
+	if (s->file_id == file_id && s->method == method && s->end > end)
+		end = s->end;
 	s->file_id = file_id;
 	s->end = end;
 	s->method = method;

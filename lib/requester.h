@@ -53,7 +53,8 @@ int requester_identify(struct requester_table *t, uint32_t tid, struct requester
 int requester_observe(struct requester_table *t, const struct trace_event *ev,
 		       struct requester_state *st);
 
-/* Remember that tid's request on file_id ending at end had this method. */
+/* Remember that tid's request on file_id ending at end had this method
+ * (a stream keeps its furthest end when requests come out of order). */
 void requester_learn_stream(struct requester_table *t, uint32_t tid, uint64_t file_id,
 			    uint64_t end, uint8_t method);
 

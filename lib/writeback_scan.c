@@ -7,8 +7,9 @@
  * and then wait for it in the calling thread, so while we hold one of its
  * WRITEs that thread is blocked inside the syscall and /proc shows it.  The
  * threads looked at are those of the processes that opened the file.  A
- * thread caught "running" (still queueing WRITEs before it blocks) is read
- * again a few times within RETRY_BUDGET_US.
+ * thread caught "running" (still queueing WRITEs, or just woken by one that
+ * completed) is identified by its kernel stack, else read again a few
+ * times within RETRY_BUDGET_US.
  *
  * Results are not cached: the scan is a handful of preads, and writeback
  * WRITEs are large, so its cost is small next to theirs, while a cached
@@ -21,13 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "requester.h"
 #include "writeback_scan.h"
 
-#define RETRY_BUDGET_US	300
-#define RETRY_SLEEP_US	20
+#define RETRY_BUDGET_US	1000
+#define RETRY_SLEEP_US	50
 
 struct opener_set {
 	uint64_t file_id;	/* 0: free */
@@ -122,7 +124,66 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* One thread's syscall, re-read while it is running and budget remains. */
+/*
+ * Entry points that show on a kernel stack (fs/proc/base.c proc_pid_stack)
+ * while a thread is inside these syscalls, matched as "sys_<name>+" so that
+ * __x64_sys_, __do_sys_ and __arm64_sys_ variants all match.
+ */
+static const struct {
+	const char *symbol;
+	int32_t nr;
+} stack_syscalls[] = {
+	{ "sys_msync+", SYS_msync },
+	{ "sys_fsync+", SYS_fsync },
+	{ "sys_fdatasync+", SYS_fdatasync },
+	{ "sys_sync_file_range+", SYS_sync_file_range },
+	{ "sys_close+", SYS_close },
+	{ "sys_close_range+", SYS_close_range },
+	{ "sys_dup3+", SYS_dup3 },
+#ifdef SYS_dup2
+	{ "sys_dup2+", SYS_dup2 },
+#endif
+	{ "sys_munmap+", SYS_munmap },
+	{ "do_exit+", SYS_exit_group },
+	{ "sys_execve+", SYS_execve },
+	{ "sys_sync+", SYS_sync },
+	{ "sys_syncfs+", SYS_syncfs },
+	{ "exc_page_fault+", TRACE_SYSCALL_FAULT },
+};
+
+/*
+ * A thread that is runnable but not blocked shows "running" in /proc
+ * syscall: typically one inside msync/close still queueing WRITEs
+ * (writeback_iter) or just woken by a completed WRITE.  Its kernel stack
+ * still says where it is.  Root only (CAP_SYS_ADMIN); empty for a thread
+ * on a CPU right now.
+ */
+static void syscall_from_stack(int task_dir, const char *tid, struct requester_state *st)
+{
+	char path[300], text[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/stack", tid);
+	fd = openat(task_dir, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	for (size_t i = 0; i < sizeof(stack_syscalls) / sizeof(stack_syscalls[0]); i++) {
+		if (strstr(text, stack_syscalls[i].symbol)) {
+			st->running = false;
+			st->nr = stack_syscalls[i].nr;
+			return;
+		}
+	}
+}
+
+/* One thread's syscall; a running one is looked up on its kernel stack
+ * and re-read while budget remains. */
 static void read_thread(int task_dir, const char *tid, int64_t deadline,
 			struct requester_state *st)
 {
@@ -140,6 +201,8 @@ static void read_thread(int task_dir, const char *tid, int64_t deadline,
 		if (n <= 0)
 			break;
 		requester_parse_syscall(line, (size_t)n, st);
+		if (st->running)
+			syscall_from_stack(task_dir, tid, st);
 		if (!st->running || now_us() >= deadline)
 			break;
 		nanosleep(&(struct timespec){ .tv_nsec = RETRY_SLEEP_US * 1000 }, NULL);
@@ -150,7 +213,8 @@ static void read_thread(int task_dir, const char *tid, int64_t deadline,
 struct scan {
 	enum trace_trigger trigger;
 	int32_t nr;
-	bool unreadable;	/* some thread could not be read */
+	bool unseen;		/* some thread could not be read, or stayed running
+				 * without a telling kernel stack */
 	int64_t deadline;
 };
 
@@ -165,7 +229,7 @@ static void scan_process(struct writeback_scan *ws, uint32_t tgid, struct scan *
 	snprintf(path, sizeof(path), "/proc/%u/task", tgid);
 	dir = opendir(path);
 	if (!dir) {
-		sc->unreadable |= errno != ENOENT;
+		sc->unseen |= errno != ENOENT;
 		return;
 	}
 	while ((d = readdir(dir)) && n < WB_THREADS) {
@@ -177,7 +241,7 @@ static void scan_process(struct writeback_scan *ws, uint32_t tgid, struct scan *
 		n++;
 		read_thread(dirfd(dir), d->d_name, sc->deadline, &st);
 		if (!st.readable || st.running) {
-			sc->unreadable |= !st.readable;
+			sc->unseen = true;
 			continue;
 		}
 		t = classify_trigger_of(&ws->cfg, st.nr);
@@ -209,6 +273,7 @@ enum trace_trigger writeback_find_trigger(struct writeback_scan *ws, uint64_t fi
 	*nr = sc.nr;
 	if (sc.trigger != TRACE_TRIGGER_NONE)
 		return sc.trigger;
-	/* Nobody that has the file is flushing it: the kernel started it. */
-	return sc.unreadable ? TRACE_TRIGGER_UNKNOWN : TRACE_TRIGGER_FLUSHER;
+	/* Nobody that has the file is flushing it: the kernel started it.
+	 * Unless a thread could not be seen: then we do not know. */
+	return sc.unseen ? TRACE_TRIGGER_UNKNOWN : TRACE_TRIGGER_FLUSHER;
 }

@@ -10,7 +10,9 @@
  * more than -w PCT wrong, or if a required label (-n OP:METHOD[:TRIGGER])
  * never appears; 0 otherwise.
  *
- * usage: gt_check [-c MIN_CORRECT] [-w MAX_WRONG] [-n OP:METHOD[:TRIGGER]]... TRACE SIDE
+ * -v prints every event of the program first.
+ *
+ * usage: gt_check [-v] [-c MIN_CORRECT] [-w MAX_WRONG] [-n OP:METHOD[:TRIGGER]]... TRACE SIDE
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +156,20 @@ static void count(struct tally *t, const struct expect *e, const struct trace_ev
 			trace_trigger_name(ev->trigger), syscall_of(ev, buf, sizeof(buf)));
 }
 
+static void print_event(const char *file, const struct trace_event *ev)
+{
+	char buf[32];
+
+	printf("%llu %s %s off=%llu size=%llu tid=%u %s/%s/%s ahead=%lld map=%llx+%llx@%llu/%x\n",
+	       (unsigned long long)ev->start_ns, file, trace_op_name(ev->op),
+	       (unsigned long long)ev->offset, (unsigned long long)ev->size, ev->tid,
+	       trace_method_name(ev->method), trace_trigger_name(ev->trigger),
+	       syscall_of(ev, buf, sizeof(buf)),
+	       ev->ahead_bytes == TRACE_AHEAD_UNKNOWN ? -1LL : (long long)ev->ahead_bytes,
+	       (unsigned long long)ev->map_start, (unsigned long long)ev->map_len,
+	       (unsigned long long)ev->map_offset, ev->map_flags);
+}
+
 static double pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
@@ -170,9 +186,11 @@ int main(int argc, char **argv)
 	struct trace_event ev;
 	char err[512];
 	int opt, rc = 0, got;
+	bool verbose = false;
 
-	while ((opt = getopt(argc, argv, "c:w:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "vc:w:n:")) != -1) {
 		switch (opt) {
+		case 'v': verbose = true; break;
 		case 'c': min_correct = atof(optarg); break;
 		case 'w': max_wrong = atof(optarg); break;
 		case 'n':
@@ -183,7 +201,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind + 2 != argc) {
-		fprintf(stderr, "usage: gt_check [-c PCT] [-w PCT] [-n OP:METHOD[:TRIGGER]] TRACE SIDE\n");
+		fprintf(stderr, "usage: gt_check [-v] [-c PCT] [-w PCT] [-n OP:METHOD[:TRIGGER]] TRACE SIDE\n");
 		return 2;
 	}
 	read_side(argv[optind + 1]);
@@ -197,7 +215,12 @@ int main(int argc, char **argv)
 		const struct expect *e;
 		char label[128];
 
-		if (!ours(&ev) || !(e = expected(file, &ev)))
+		if (!ours(&ev))
+			continue;
+		if (verbose)
+			print_event(file, &ev);
+		e = expected(file, &ev);
+		if (!e)
 			continue;
 		count(&tally[ev.op], e, &ev);
 		snprintf(label, sizeof(label), "%s:%s", trace_op_name(ev.op),

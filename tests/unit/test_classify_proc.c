@@ -121,7 +121,7 @@ static void observe_sees_a_read_on_this_file_with_its_position(void **state)
 	requester_table_free(t);
 }
 
-static void stream_hit_only_where_the_last_request_ended(void **state)
+static void stream_hit_only_at_or_just_after_where_the_last_request_ended(void **state)
 {
 	struct requester_table *t = requester_table_new();
 	struct requester_state st = { 0 };
@@ -136,10 +136,25 @@ static void stream_hit_only_where_the_last_request_ended(void **state)
 	requester_observe(t, &ev, &st);
 	assert_true(st.stream_hit);
 	assert_int_equal(st.stream_method, TRACE_METHOD_MMAP);
+	/* One request may still be in flight in between (async reads). */
+	ev.offset += 2 * ev.size;
+	memset(&st, 0, sizeof(st));
+	requester_observe(t, &ev, &st);
+	assert_true(st.stream_hit);
 	ev.offset += 4096;
 	memset(&st, 0, sizeof(st));
 	requester_observe(t, &ev, &st);
 	assert_false(st.stream_hit);
+	ev.offset = 131072 - 4096;
+	memset(&st, 0, sizeof(st));
+	requester_observe(t, &ev, &st);
+	assert_false(st.stream_hit);
+	/* An older request arriving late does not pull the end back. */
+	requester_learn_stream(t, ev.tid, 9, 65536, TRACE_METHOD_MMAP);
+	ev.offset = 131072;
+	memset(&st, 0, sizeof(st));
+	requester_observe(t, &ev, &st);
+	assert_true(st.stream_hit);
 	requester_table_free(t);
 }
 
@@ -220,7 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(identify_gives_thread_group_once),
 		cmocka_unit_test(observe_sees_a_read_on_this_file_with_its_position),
-		cmocka_unit_test(stream_hit_only_where_the_last_request_ended),
+		cmocka_unit_test(stream_hit_only_at_or_just_after_where_the_last_request_ended),
 		cmocka_unit_test(a_dead_thread_is_not_identified),
 		cmocka_unit_test(procmap_query_finds_the_mapping_of_a_file),
 		cmocka_unit_test(proc_maps_find_answers_through_the_helper_and_cache),
