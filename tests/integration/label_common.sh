@@ -40,7 +40,11 @@ label_check() {
 		IFS='|' read -r name side opts <<< "$run"
 		echo "== $name ($LABEL_MODE)"
 		# shellcheck disable=SC2086
-		"$PROGRAMS/gt_check" $opts "$TRACE" "$side" || failed="$failed $name"
+		"$PROGRAMS/gt_check" $opts "$TRACE" "$side" 2> "$T/check.err" || {
+			grep -q "not built yet" "$T/check.err" && skip "the trace reader is not merged yet"
+			failed="$failed $name"
+		}
+		cat "$T/check.err" >&2
 	done
 	[ -z "$failed" ] || fail "labels below expectations ($LABEL_MODE):$failed"
 }
