@@ -485,8 +485,10 @@ void classifier_free(struct classifier *c)
 
 bool classifier_identify(struct classifier *c, struct trace_event *ev, struct trace_proc *proc)
 {
+	bool labelled = c->cfg.labels && trace_op_is_data(ev->op);
+
 	ev->pid = 0;
-	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, &proc_names))
+	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, labelled, &proc_names))
 		return false;
 	ev->pid = proc_names.tgid;
 	if (!proc_names.is_new)

@@ -56,11 +56,13 @@ struct procmap_query {
 
 #define MAX_QUERIES	64	/* ioctls per lookup */
 #define CACHE_SLOTS	64
+#define MISS_TTL_NS	50000000	/* how long "not mapped" is believed */
 
 struct map_slot {
 	uint32_t pid;		/* 0: free */
 	uint64_t file_id;
-	struct proc_mapping m;
+	struct proc_mapping m;	/* len 0: a miss, believed until miss_until */
+	uint64_t miss_until;
 	uint64_t last_use;
 };
 
@@ -135,18 +137,34 @@ static int query_pid(uint32_t pid, uint64_t file_id, uint64_t offset, struct pro
 	return err;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The slot whose mapping covers offset, else a fresh miss for the file. */
 static struct map_slot *cache_find(struct proc_maps *pm, uint32_t pid, uint64_t file_id,
 				   uint64_t offset)
 {
+	struct map_slot *miss = NULL;
+
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		struct map_slot *s = &pm->cache[i];
 
-		if (s->pid == pid && s->file_id == file_id && covers(&s->m, offset))
+		if (s->pid != pid || s->file_id != file_id)
+			continue;
+		if (covers(&s->m, offset))
 			return s;
+		if (!s->m.len && s->miss_until > now_ns())
+			miss = s;
 	}
-	return NULL;
+	return miss;
 }
 
+/* Remember m (len 0: that the file was not mapped there). */
 static void cache_put(struct proc_maps *pm, uint32_t pid, uint64_t file_id,
 		      const struct proc_mapping *m)
 {
@@ -165,6 +183,7 @@ static void cache_put(struct proc_maps *pm, uint32_t pid, uint64_t file_id,
 	victim->pid = pid;
 	victim->file_id = file_id;
 	victim->m = *m;
+	victim->miss_until = m->len ? 0 : now_ns() + MISS_TTL_NS;
 	victim->last_use = ++pm->clock;
 }
 
@@ -191,7 +210,9 @@ static void *helper_main(void *arg)
 		pthread_mutex_unlock(&pm->lock);
 		err = query_pid(pid, file_id, offset, &m);	/* may block: unlocked */
 		pthread_mutex_lock(&pm->lock);
-		if (!err)
+		if (err == -ENOENT)
+			memset(&m, 0, sizeof(m));
+		if (!err || err == -ENOENT)
 			cache_put(pm, pid, file_id, &m);
 		pm->job_err = err;
 		pm->job_result = m;
@@ -267,7 +288,7 @@ bool proc_maps_find(struct proc_maps *pm, uint32_t pid, uint64_t file_id, uint64
 	if (s) {
 		s->last_use = ++pm->clock;
 		*out = s->m;
-		found = true;
+		found = s->m.len != 0;
 		goto out;
 	}
 	if (pm->job_busy)	/* the helper is on another lookup: skip this one */

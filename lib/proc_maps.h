@@ -32,7 +32,9 @@ void proc_maps_free(struct proc_maps *pm);
 /*
  * The mapping of file file_id (inode number) in process pid that covers file
  * offset, into *out: true if found in the cache or by the helper within the
- * wait; false otherwise (not mapped, busy helper, or too slow).
+ * wait; false otherwise (not mapped, busy helper, or too slow).  "Not
+ * mapped" is cached briefly, so a process faulting through another file's
+ * mapping does not cost a lookup per request.
  */
 bool proc_maps_find(struct proc_maps *pm, uint32_t pid, uint64_t file_id, uint64_t offset,
 		    struct proc_mapping *out);

@@ -16,12 +16,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "requester.h"
 
 #define BUCKETS		128
 #define PER_BUCKET	(REQUESTER_MAX / BUCKETS)
 #define LINE_MAX_LEN	256	/* a /proc/<tid>/syscall line is at most ~170 */
+/*
+ * How often a thread is checked for death when nothing else reads its /proc
+ * syscall (labels off, metadata requests).  A tid is reused only after the
+ * kernel has handed out every other pid (pid_max, >= 32768), which takes
+ * seconds of forking at the very least.
+ */
+#define REVERIFY_NS	100000000
 
 struct fdinfo_slot {
 	int fd;			/* the thread's fd number; -1: slot free */
@@ -40,6 +48,7 @@ struct requester {
 	uint32_t tid, tgid;
 	int syscall_fd;
 	uint64_t last_use;
+	uint64_t verified_ns;	/* when the syscall fd last said the thread lives */
 	bool io_worker;
 	unsigned int fd_next, stream_next;	/* round-robin replacement */
 	struct fdinfo_slot fds[REQUESTER_FDS];
@@ -313,6 +322,14 @@ static void bucket_insert(struct bucket *b, struct requester *e)
 	b->n++;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Read e's syscall line into the snapshot. */
 static void snap_read(struct requester *e)
 {
@@ -323,21 +340,24 @@ static void snap_read(struct requester *e)
 	snap.fresh = true;
 	snap.err = n < 0 ? (int)n : 0;
 	snap.len = n < 0 ? 0 : (size_t)n;
+	e->verified_ns = now_ns();
 }
 
 /*
- * The entry for tid with a fresh snapshot of its syscall, rebuilt if the
- * cached descriptor says the thread died (ESRCH: the tid may be reused).
- * Called with the bucket locked.
+ * The entry for tid, with a fresh snapshot of its syscall if want_syscall,
+ * rebuilt if the cached descriptor says the thread died (ESRCH: the tid may
+ * be reused).  Called with the bucket locked.
  */
 static struct requester *lookup(struct requester_table *t, struct bucket *b, uint32_t tid,
-				bool *is_new, int *err)
+				bool want_syscall, bool *is_new, int *err)
 {
 	struct requester *e = bucket_find(b, tid);
 
 	*is_new = false;
 	*err = 0;
 	if (e) {
+		if (!want_syscall && now_ns() - e->verified_ns < REVERIFY_NS)
+			goto out;
 		snap_read(e);
 		if (snap.err != -ESRCH)
 			goto out;
@@ -354,14 +374,16 @@ out:
 	return e;
 }
 
-int requester_identify(struct requester_table *t, uint32_t tid, struct requester_identity *id)
+int requester_identify(struct requester_table *t, uint32_t tid, bool want_syscall,
+		       struct requester_identity *id)
 {
 	struct bucket *b = bucket_of(t, tid);
 	struct requester *e;
 	int err;
 
 	pthread_mutex_lock(&b->lock);
-	e = lookup(t, b, tid, &id->is_new, &err);
+	snap.fresh = false;
+	e = lookup(t, b, tid, want_syscall, &id->is_new, &err);
 	if (e) {
 		id->tgid = e->tgid;
 		id->io_worker = e->io_worker;
@@ -459,7 +481,7 @@ int requester_observe(struct requester_table *t, const struct trace_event *ev,
 	if (snap.fresh && snap.tid == ev->tid)
 		e = bucket_find(b, ev->tid);
 	if (!e)
-		e = lookup(t, b, ev->tid, &is_new, &err);
+		e = lookup(t, b, ev->tid, true, &is_new, &err);
 	snap.fresh = false;
 	if (!e || snap.err) {
 		err = e ? snap.err : err;

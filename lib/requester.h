@@ -38,11 +38,13 @@ struct requester_table *requester_table_new(void);
 void requester_table_free(struct requester_table *t);
 
 /*
- * Who is tid: fill *id.  Also reads the thread's /proc syscall line once,
- * kept (per calling thread) for the next requester_observe() of the same
- * tid.  0, -ESRCH if the thread is gone, -EACCES if /proc is unreadable.
+ * Who is tid: fill *id.  With want_syscall, reads the thread's /proc
+ * syscall line, kept (per calling thread) for the next requester_observe()
+ * of the same tid; without, checks only now and then that the thread still
+ * lives.  0, -ESRCH if the thread is gone, -EACCES if /proc is unreadable.
  */
-int requester_identify(struct requester_table *t, uint32_t tid, struct requester_identity *id);
+int requester_identify(struct requester_table *t, uint32_t tid, bool want_syscall,
+		       struct requester_identity *id);
 
 /*
  * Fill *st for a request of ev->tid on ev->file_id: the thread's syscall,
