@@ -88,6 +88,20 @@ static struct analysis_file *new_file(struct analysis *a, const char *path, size
 	return f;
 }
 
+/* The index slot holding path, or the empty slot where it would go. */
+static size_t probe(const struct analysis *a, const char *path, size_t len)
+{
+	size_t h = path_hash(path, len) & (a->index_cap - 1);
+
+	for (; a->index[h]; h = (h + 1) & (a->index_cap - 1)) {
+		const struct analysis_file *f = a->files[a->index[h] - 1];
+
+		if (f->path_len == len && memcmp(f->path, path, len) == 0)
+			break;
+	}
+	return h;
+}
+
 static struct analysis_file *file_of(struct analysis *a, const char *path, size_t len)
 {
 	size_t h;
@@ -97,17 +111,12 @@ static struct analysis_file *file_of(struct analysis *a, const char *path, size_
 		return a->last_file;
 	if (a->nfiles * 2 >= a->index_cap && index_grow(a) < 0)
 		return NULL;
-	h = path_hash(path, len) & (a->index_cap - 1);
-	for (; a->index[h]; h = (h + 1) & (a->index_cap - 1)) {
-		struct analysis_file *f = a->files[a->index[h] - 1];
-
-		if (f->path_len == len && memcmp(f->path, path, len) == 0)
-			goto found;
+	h = probe(a, path, len);
+	if (!a->index[h]) {
+		if (!new_file(a, path, len))
+			return NULL;
+		a->index[h] = a->nfiles;
 	}
-	if (!new_file(a, path, len))
-		return NULL;
-	a->index[h] = a->nfiles;
-found:
 	a->last_file = a->files[a->index[h] - 1];
 	return a->last_file;
 }
@@ -144,17 +153,23 @@ void analysis_finish(struct analysis *a)
 		file_stats_finish(&a->files[i]->stats);
 	qsort(a->files, a->nfiles, sizeof(a->files[0]), by_bytes_then_path);
 	run_stats_sort_processes(&a->run);
+	/* Positions moved: index them again for analysis_find(). */
 	free(a->index);
 	a->index = NULL;
 	a->index_cap = 0;
 	a->last_file = NULL;
+	while (a->nfiles * 2 >= a->index_cap)
+		if (index_grow(a) < 0)
+			break;
 	a->sorted = true;
 }
 
 const struct analysis_file *analysis_find(const struct analysis *a, const char *path)
 {
-	for (size_t i = 0; i < a->nfiles; i++)
-		if (strcmp(a->files[i]->path, path) == 0)
-			return a->files[i];
-	return NULL;
+	size_t h;
+
+	if (!a->index_cap)
+		return NULL;
+	h = probe(a, path, strlen(path));
+	return a->index[h] ? a->files[a->index[h] - 1] : NULL;
 }

@@ -54,7 +54,5 @@ const char *report_duration(char buf[REPORT_UNIT_LEN], uint64_t ns);
 /* The number of files an output shows: all, or --top. */
 size_t report_files_shown(const struct analysis *a, const struct report_options *o,
 			  bool always_limit);
-/* Write s as a JSON string (quoted, escaped). */
-void report_json_string(FILE *out, const char *s, size_t len);
 
 #endif /* ACCESSFS_REPORT_H */

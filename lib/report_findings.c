@@ -142,9 +142,8 @@ static void writeback_findings(struct sink *k, const struct analysis_file *af)
 		say(k, "%s: mmap stores reached storage %s (%u%% of writeback bytes)", af->path,
 		    trigger_phrase[best - REPORT_METHOD_WRITEBACK_NONE], pct(best_bytes, wb));
 	else
-		say(k, "%s: %u%% of written bytes reached storage %s", af->path,
-		    pct(best_bytes, f->total.c[POSIX_BYTES_WRITTEN]),
-		    trigger_phrase[best - REPORT_METHOD_WRITEBACK_NONE]);
+		say(k, "%s: writeback reached storage %s (%u%% of writeback bytes)", af->path,
+		    trigger_phrase[best - REPORT_METHOD_WRITEBACK_NONE], pct(best_bytes, wb));
 }
 
 static void run_findings(struct sink *k, const struct run_stats *rs)

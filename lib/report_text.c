@@ -9,7 +9,7 @@
 #include <string.h>
 #include "report.h"
 
-#define PATH_COLS 50
+#define PATH_COLS 44
 #define TOP_PROCESSES 10
 
 /* The path, cut from the left to fit width columns ("...dir/file"). */
@@ -179,9 +179,24 @@ static void traces_health(FILE *out, const struct run_stats *rs)
 			(unsigned long long)rs->unknown, (unsigned long long)rs->unlabelled);
 }
 
+/* "  - " then the line wrapped at spaces to 80 columns, continued with 4 spaces. */
 static void print_finding(void *ctx, const char *line)
 {
-	fprintf(ctx, "  - %s\n", line);
+	const char *lead = "  - ";
+	size_t width = 80 - 4;
+
+	while (strlen(line) > width) {
+		size_t cut = width;
+
+		while (cut > 0 && line[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			break;	/* one long word: let it overflow */
+		fprintf(ctx, "%s%.*s\n", lead, (int)cut, line);
+		line += cut + 1;
+		lead = "    ";
+	}
+	fprintf(ctx, "%s%s\n", lead, line);
 }
 
 int report_text(FILE *out, const struct analysis *a, const struct report_options *o)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * report_units.c - how numbers read in every output: binary byte units,
- * compact counts and durations, and JSON strings.  Kept apart so that the
+ * compact counts and durations.  Kept apart so that the
  * text, HTML and compare outputs print the same number the same way.
  */
 #include <stdio.h>
@@ -56,20 +56,4 @@ size_t report_files_shown(const struct analysis *a, const struct report_options 
 	if ((always_limit || o->top_given) && o->top < a->nfiles)
 		return o->top;
 	return a->nfiles;
-}
-
-void report_json_string(FILE *out, const char *s, size_t len)
-{
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
 }
