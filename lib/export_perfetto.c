@@ -261,7 +261,8 @@ static void pf_finish(struct exporter *x)
 		return;
 	if (s->arena.failed)
 		x->out.failed = true;
-	qsort(s->ev, s->n, sizeof(*s->ev), by_thread_then_start);
+	if (s->n)
+		qsort(s->ev, s->n, sizeof(*s->ev), by_thread_then_start);
 	for (i = 0; i < s->n; i = j) {
 		for (j = i; j < s->n && s->ev[j].tid == s->ev[i].tid; j++)
 			;

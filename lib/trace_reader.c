@@ -437,7 +437,8 @@ static int dentry_cmp(const void *a, const void *b)
 
 static int build_indexes(struct trace_reader *r)
 {
-	qsort(r->dentries, r->ndentries, sizeof(*r->dentries), dentry_cmp);
+	if (r->ndentries)
+		qsort(r->dentries, r->ndentries, sizeof(*r->dentries), dentry_cmp);
 	r->files = id_table_new(r->ndentries, &r->files_mask);
 	r->tids = id_table_new(r->nprocs, &r->tids_mask);
 	if (!r->files || !r->tids)
