@@ -282,13 +282,28 @@ static bool block_is_valid(const struct trace_reader *r, uint64_t off, uint64_t 
 	return crc_ok(r->data + off + HDR, h.payload_len, h.crc32c);
 }
 
-/* Is there any valid block after off?  Tells corruption from a torn tail. */
+/*
+ * Is there any valid block after off?  Tells corruption from a torn tail.
+ * Checksumming candidates is bounded, so that a file full of fake block
+ * magics cannot make this quadratic; past the budget, assume corruption.
+ */
+#define SCAN_CRC_BUDGET (64u << 20)
+
 static bool valid_block_after(const struct trace_reader *r, uint64_t off)
 {
 	static const uint32_t magic = TRACE_BLOCK_MAGIC;
 	const uint8_t *p = r->data + off + 1, *end = r->data + r->size;
+	uint64_t budget = SCAN_CRC_BUDGET;
 
 	while (p < end && (p = memmem(p, (size_t)(end - p), &magic, 4))) {
+		struct trace_block_header h;
+
+		if ((size_t)(end - p) >= HDR) {
+			read_block_header(p, &h);
+			if (h.payload_len > budget)
+				return true;
+			budget -= h.payload_len;
+		}
 		if (block_is_valid(r, (uint64_t)(p - r->data), 0, false))
 			return true;
 		p++;
@@ -437,7 +452,8 @@ static int dentry_cmp(const void *a, const void *b)
 
 static int build_indexes(struct trace_reader *r)
 {
-	qsort(r->dentries, r->ndentries, sizeof(*r->dentries), dentry_cmp);
+	if (r->ndentries)
+		qsort(r->dentries, r->ndentries, sizeof(*r->dentries), dentry_cmp);
 	r->files = id_table_new(r->ndentries, &r->files_mask);
 	r->tids = id_table_new(r->nprocs, &r->tids_mask);
 	if (!r->files || !r->tids)
