@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json_writer.c - commas, keys and string escapes (see json_writer.h). */
 #include <string.h>
+#include "escape.h"
 #include "json_writer.h"
 
 void jw_init(struct json_writer *w, FILE *out)
@@ -9,6 +10,8 @@ void jw_init(struct json_writer *w, FILE *out)
 	w->out = out;
 }
 
+static bool write_string(FILE *out, const char *s, size_t len);
+
 /* Comma if this is not the first member, then "key": if there is a key. */
 static void member(struct json_writer *w, const char *key)
 {
@@ -16,7 +19,7 @@ static void member(struct json_writer *w, const char *key)
 		fputc(',', w->out);
 	w->nonempty[w->depth] = true;
 	if (key) {
-		json_write_string(w->out, key, strlen(key));
+		write_string(w->out, key, strlen(key));
 		fputc(':', w->out);
 	}
 }
@@ -90,52 +93,36 @@ void jw_int_or_null(struct json_writer *w, const char *key, int v)
 		fprintf(w->out, "%d", v);
 }
 
+/* Escaping is escape.h's, so dump and report write names the same way. */
+static bool write_string(FILE *out, const char *s, size_t len)
+{
+	struct outbuf o = { .out = out };
+	bool valid = json_write_string(&o, s, len);
+
+	outbuf_flush(&o);
+	outbuf_free(&o);
+	return valid;
+}
+
 void jw_string_len(struct json_writer *w, const char *key, const char *s, size_t len)
 {
+	struct outbuf o = { .out = w->out };
+	char b64_key[64];
+
 	member(w, key);
-	json_write_string(w->out, s, len);
+	if (write_string(w->out, s, len) || !key)
+		return;
+	/* Not UTF-8: the exact bytes too, as "<key>_b64" (the rule of escape.h). */
+	snprintf(b64_key, sizeof(b64_key), "%s_b64", key);
+	member(w, b64_key);
+	fputc('"', w->out);
+	base64_write(&o, s, len);
+	outbuf_flush(&o);
+	outbuf_free(&o);
+	fputc('"', w->out);
 }
 
 void jw_string(struct json_writer *w, const char *key, const char *s)
 {
 	jw_string_len(w, key, s, strlen(s));
-}
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static size_t utf8_sequence(const unsigned char *s, size_t left)
-{
-	size_t n = s[0] < 0x80 ? 1 : s[0] < 0xc2 ? 0 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 :
-		   s[0] < 0xf5 ? 4 : 0;
-
-	if (n == 0 || n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-void json_write_string(FILE *out, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', out);
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_sequence(p + i, len - i);
-
-		if (n == 0) {
-			fputs("\\ufffd", out);
-			i++;
-		} else if (n > 1) {
-			fwrite(p + i, 1, n, out);
-			i += n;
-		} else if (p[i] == '"' || p[i] == '\\') {
-			fprintf(out, "\\%c", p[i++]);
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			fprintf(out, "\\u%04x", p[i++]);
-		} else {
-			fputc(p[i++], out);
-		}
-	}
-	fputc('"', out);
 }
