@@ -86,6 +86,23 @@ static void write_name_record(struct exporter *x, const char *what, uint32_t pid
 	outbuf_puts(o, "}}");
 }
 
+/*
+ * Is PROC record i the one to name its process by?  The main thread's, or,
+ * if the main thread never asked for anything, the first thread's.
+ */
+static bool names_process(const struct trace_reader *r, size_t i)
+{
+	const struct trace_proc *p = trace_reader_proc_at(r, i);
+	const struct trace_proc *main_thread = trace_reader_proc(r, p->pid);
+
+	if (main_thread)
+		return p == main_thread;
+	for (size_t k = 0; k < i; k++)
+		if (trace_reader_proc_at(r, k)->pid == p->pid)
+			return false;
+	return true;
+}
+
 static void pf_trace(struct exporter *x, const struct trace_reader *r, unsigned int index,
 		     const char *host)
 {
@@ -100,7 +117,7 @@ static void pf_trace(struct exporter *x, const struct trace_reader *r, unsigned 
 	for (size_t i = 0; i < trace_reader_proc_count(r); i++) {
 		const struct trace_proc *p = trace_reader_proc_at(r, i);
 
-		if (p->tid == p->pid) {
+		if (names_process(r, i)) {
 			snprintf(name, sizeof(name), "%s [%u]%s%s", p->comm, p->pid,
 				 host ? " @" : "", host ? host : "");
 			write_name_record(x, "process_name", base + p->pid, base + p->tid, name);
@@ -261,7 +278,8 @@ static void pf_finish(struct exporter *x)
 		return;
 	if (s->arena.failed)
 		x->out.failed = true;
-	qsort(s->ev, s->n, sizeof(*s->ev), by_thread_then_start);
+	if (s->n)
+		qsort(s->ev, s->n, sizeof(*s->ev), by_thread_then_start);
 	for (i = 0; i < s->n; i = j) {
 		for (j = i; j < s->n && s->ev[j].tid == s->ev[i].tid; j++)
 			;

@@ -190,7 +190,7 @@ int trace_event_decode(struct trace_codec *c, const uint8_t **pos, const uint8_t
 	    get_delta32(&p, end, &c->uid, &ev->uid) || get_delta32(&p, end, &c->gid, &ev->gid) ||
 	    varint_get(&p, end, &z))
 		return -1;
-	c->syscall = (int32_t)(uint32_t)(c->syscall + zigzag_decode(z));
+	c->syscall = (int32_t)(uint32_t)((uint64_t)c->syscall + (uint64_t)zigzag_decode(z));
 	ev->syscall = (int32_t)c->syscall;
 	if (decode_optional(&p, end, (unsigned int)has, ev))
 		return -1;

@@ -4,7 +4,7 @@
  * workload, for benchmarks of the reader, dump and report at sizes no test
  * workload reaches (100 million events).
  *
- *   gen_trace [--threads T] [--files F] [--seed S] N OUT
+ *   gen_trace [--threads T] [--files F] [--seed S] [--nasty 1] N OUT
  *
  * Several programs (dd, cp, python3, sqlite3, fio, cc1, rsync, kworker)
  * open files in a tree of directories and, per open: read them whole in
@@ -12,7 +12,9 @@
  * in, write them sequentially with writeback later, or only look them up
  * and stat them; every open ends in FLUSH and RELEASE.  Some files are
  * renamed halfway.  It is deterministic for a given seed; the FUSE worker
- * threads of a real daemon are T threads appending concurrently.
+ * threads of a real daemon are T threads appending concurrently.  With
+ * --nasty 1, names hold newlines, quotes, backslashes, control characters
+ * and bytes that are not UTF-8, for the exporters' tests.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -152,6 +154,19 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+static bool nasty;
+
+static uint16_t file_name(char *buf, size_t len, uint64_t i, const char *ext)
+{
+	if (nasty && i % 3 == 0)
+		return (uint16_t)snprintf(buf, len, "f%llu\n\"q\\b\x01\xff%s",
+					  (unsigned long long)i, ext);
+	if (nasty && i % 3 == 1)
+		return (uint16_t)snprintf(buf, len, "caf\xc3\xa9,%llu\t%s", (unsigned long long)i,
+					  ext);
+	return (uint16_t)snprintf(buf, len, "file%06llu%s", (unsigned long long)i, ext);
+}
+
 static void write_names(struct trace_writer *w, uint64_t nfiles, uint64_t end_ns)
 {
 	char name[64];
@@ -169,19 +184,18 @@ static void write_names(struct trace_writer *w, uint64_t nfiles, uint64_t end_ns
 		d = (struct trace_dentry){ .time_ns = T0, .file_id = FILE_ID0 + i,
 					   .parent_id = DIR_ID0 + i % NDIRS, .kind = 8,
 					   .name = name };
-		d.name_len = (uint16_t)snprintf(name, sizeof(name), "file%06llu.dat",
-						(unsigned long long)i);
+		d.name_len = file_name(name, sizeof(name), i, ".dat");
 		trace_writer_dentry(w, &d);
 		if (i % 97 == 0) {	/* renamed halfway through */
 			d.time_ns = T0 + (end_ns - T0) / 2;
-			d.name_len = (uint16_t)snprintf(name, sizeof(name), "file%06llu.old",
-							(unsigned long long)i);
+			d.name_len = file_name(name, sizeof(name), i, ".old");
 			trace_writer_dentry(w, &d);
 		}
 	}
 	for (uint32_t p = 0; p < NCOMMS; p++) {
 		struct trace_proc pr = { .time_ns = T0, .tid = 2000 + p, .pid = 2000 + p,
-					 .comm = comms[p], .exe = "" };
+					 .comm = nasty && p == 0 ? "d\"d\n\xfe" : comms[p],
+					 .exe = "" };
 
 		trace_writer_proc(w, &pr);
 	}
@@ -189,12 +203,19 @@ static void write_names(struct trace_writer *w, uint64_t nfiles, uint64_t end_ns
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: gen_trace [--threads T] [--files F] [--seed S] N OUT\n");
+	fprintf(stderr, "usage: gen_trace [--threads T] [--files F] [--seed S] [--nasty 1] N OUT\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
+	static const struct trace_header_field header[] = {
+		{ TRACE_HDR_accessfs_version, ACCESSFS_VERSION },
+		{ TRACE_HDR_host, "gen_trace" },
+		{ TRACE_HDR_page_size, "4096" },
+		{ TRACE_HDR_start_mono_ns, "1000000000" },
+		{ TRACE_HDR_flush_interval_ms, "200" },
+	};
 	uint64_t threads = 4, files = 10000, seed = 1, n;
 	char err[256];
 	struct trace_writer *w;
@@ -212,13 +233,16 @@ int main(int argc, char **argv)
 			files = v;
 		else if (strcmp(argv[i], "--seed") == 0)
 			seed = v;
+		else if (strcmp(argv[i], "--nasty") == 0)
+			nasty = v != 0;
 		else
 			return usage();
 	}
 	if (argc - i != 2)
 		return usage();
 	n = strtoull(argv[i], NULL, 10);
-	w = trace_writer_open(argv[i + 1], NULL, 0, true, err, sizeof(err));
+	w = trace_writer_open(argv[i + 1], header, sizeof(header) / sizeof(header[0]), true,
+			      err, sizeof(err));
 	if (!w) {
 		fprintf(stderr, "gen_trace: %s\n", err);
 		return 1;

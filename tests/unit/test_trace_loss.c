@@ -52,21 +52,30 @@ static struct trace_reader_summary read_all(const char *path, uint64_t *offsets_
 	return s;
 }
 
+/* A writer at a fresh path whose writes fail after good_events are written. */
+static struct trace_writer *writer_failing_after(char *path, size_t len, uint64_t good_events)
+{
+	struct trace_writer *w;
+
+	temp_trace_path(path, len);
+	w = open_test_writer(path);
+	assert_non_null(w);
+	trace_writer_set_pwrite(w, pwrite_unless_failing);
+	append_n(w, 0, good_events);
+	trace_writer_flush(w);
+	failing = 1;
+	return w;
+}
+
 static void failed_writes_are_counted_and_recorded_as_lost(void **state)
 {
 	char path[256];
-	struct trace_writer *w;
+	struct trace_writer *w = writer_failing_after(path, sizeof(path), 1000);
 	struct trace_writer_stats st;
 	struct trace_reader_summary s;
 	uint64_t ok;
 
 	(void)state;
-	temp_trace_path(path, sizeof(path));
-	w = open_test_writer(path);
-	trace_writer_set_pwrite(w, pwrite_unless_failing);
-	append_n(w, 0, 1000);
-	trace_writer_flush(w);
-	failing = 1;
 	/* Far more than the buffer pool holds: appending must never block for good. */
 	append_n(w, 1000, 2000000);
 	trace_writer_flush(w);
@@ -88,18 +97,12 @@ static void failed_writes_are_counted_and_recorded_as_lost(void **state)
 static void loss_is_reported_at_close_when_writes_never_recover(void **state)
 {
 	char path[256];
-	struct trace_writer *w;
+	struct trace_writer *w = writer_failing_after(path, sizeof(path), 100);
 	struct trace_writer_stats st;
 	struct trace_reader_summary s;
 	uint64_t ok;
 
 	(void)state;
-	temp_trace_path(path, sizeof(path));
-	w = open_test_writer(path);
-	trace_writer_set_pwrite(w, pwrite_unless_failing);
-	append_n(w, 0, 100);
-	trace_writer_flush(w);
-	failing = 1;
 	append_n(w, 100, 300);
 	assert_int_equal(trace_writer_close(w, &st), -1);
 	failing = 0;
