@@ -41,7 +41,6 @@ void jw_int_or_null(struct json_writer *w, const char *key, int v);
  * UTF-8 is followed by "<key>_b64" with its exact bytes, as in dump.
  */
 void jw_string(struct json_writer *w, const char *key, const char *s);
-/* Bytes that are not valid UTF-8 also get a "<key>_b64" member (escape.h). */
 void jw_string_len(struct json_writer *w, const char *key, const char *s, size_t len);
 
 #endif /* ACCESSFS_JSON_WRITER_H */
