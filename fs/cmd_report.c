@@ -133,6 +133,10 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
 		if (!event_filter_match(flt, &ev, e.path, e.proc))
 			continue;
+		if (e.path && e.path_len == 0) {	/* the mount root */
+			e.path = ".";
+			e.path_len = 1;
+		}
 		if (ev.file_id && !e.path) {
 			e.path_len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
 						      (unsigned long long)ev.file_id);
@@ -250,7 +254,7 @@ static int parse_args(int argc, char **argv, struct report_args *ra)
 	int c, idx;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:h", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", opts, &idx)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &ra->format) < 0)
