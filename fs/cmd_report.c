@@ -103,6 +103,44 @@ static int open_input(struct input *in, struct analysis *a)
 	return 0;
 }
 
+/*
+ * Requests that name an entry of directory file_id (fs/ops_entry.c passes
+ * the parent) are about that entry, so they count for its path.  LINK is
+ * not among them: its file_id is the linked inode itself.
+ */
+static bool names_an_entry(unsigned int op)
+{
+	switch (op) {
+	case TRACE_OP_LOOKUP:
+	case TRACE_OP_CREATE:
+	case TRACE_OP_MKNOD:
+	case TRACE_OP_MKDIR:
+	case TRACE_OP_UNLINK:
+	case TRACE_OP_RMDIR:
+	case TRACE_OP_SYMLINK:
+	case TRACE_OP_RENAME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "dir/name" into buf (parent "" is the root); false if it does not fit. */
+static bool entry_path(char *buf, size_t size, const char *parent, size_t parent_len,
+		       const struct trace_event *ev, size_t *len)
+{
+	size_t sep = parent_len ? 1 : 0;
+
+	if (parent_len + sep + ev->name_len + 1 > size)
+		return false;
+	memcpy(buf, parent, parent_len);
+	buf[parent_len] = '/';
+	memcpy(buf + parent_len + sep, ev->name, ev->name_len);
+	*len = parent_len + sep + ev->name_len;
+	buf[*len] = '\0';
+	return true;
+}
+
 /* Run time of an event: ns since the earliest trace's start. */
 static uint64_t run_time(const struct input *in, const struct trace_event *ev)
 {
@@ -116,6 +154,7 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 	struct trace_reader_summary sum;
 	struct run_trace end = { 0 };
 	struct trace_event ev;
+	static char entry[8192];
 	char unnamed[48];
 	int rc;
 
@@ -131,6 +170,9 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 		e.proc = trace_reader_proc(in->r, ev.tid);
 		if (ev.file_id)
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
+		if (e.path && ev.name_len && names_an_entry(ev.op) &&
+		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len))
+			e.path = entry;
 		if (!event_filter_match(flt, &ev, e.path, e.proc))
 			continue;
 		if (e.path && e.path_len == 0) {	/* the mount root */

@@ -418,12 +418,13 @@ int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t 
 	int rc = 0;
 
 	f->finished = false;
-	if (ev->result < 0) {
+	/* A failed lookup or getxattr is an answer, not a failure of the file. */
+	if (ev->result < 0 && trace_op_is_data(ev->op)) {
 		f->total.c[ACCESSFS_ERRORS]++;
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;
 	}
-	if (!is_io) {
+	if (!is_io || ev->result < 0) {
 		count_other(&f->total, ev);
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;

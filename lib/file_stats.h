@@ -103,7 +103,7 @@ unsigned int report_method_of(const struct trace_event *ev);
 	X(ACCESSFS_FLUSHES, "flush requests (one per close of a descriptor)") \
 	X(ACCESSFS_RELEASES, "release requests (last close of an open file)") \
 	X(ACCESSFS_META_OPS, "metadata requests naming this file (lookup, getattr ...)") \
-	X(ACCESSFS_ERRORS, "requests answered with an error")		\
+	X(ACCESSFS_ERRORS, "data requests (read, write, open, flush, fsync ...) answered with an error")		\
 	X(ACCESSFS_UNIQUE_BYTES, "distinct bytes of the file read or written (coverage)") \
 	X(ACCESSFS_REFETCH_BYTES, "bytes read that an earlier read of the file had already fetched") \
 	X(ACCESSFS_READAHEAD_BYTES, "bytes read beyond what the program asked for, where known") \

@@ -316,6 +316,17 @@ static void test_failed_requests_count_as_errors_not_as_reads(void **state)
 	assert_int_equal(total(POSIX_READS), 0);
 }
 
+static void test_a_failed_metadata_request_is_metadata_not_an_error(void **state)
+{
+	struct trace_event ev = test_op(TRACE_OP_GETXATTR);
+
+	(void)state;
+	ev.result = -61;	/* ENODATA: the answer "no such attribute" */
+	add(ev);
+	assert_int_equal(total(ACCESSFS_ERRORS), 0);
+	assert_int_equal(total(ACCESSFS_META_OPS), 1);
+}
+
 static void test_short_reads_count_the_bytes_returned(void **state)
 {
 	struct trace_event ev = test_read(0, 131072);
@@ -399,6 +410,7 @@ int main(void)
 		T(test_writeback_lands_in_the_slot_of_its_trigger),
 		T(test_requests_without_data_count_only_in_the_file_total),
 		T(test_failed_requests_count_as_errors_not_as_reads),
+		T(test_a_failed_metadata_request_is_metadata_not_an_error),
 		T(test_short_reads_count_the_bytes_returned),
 		T(test_first_and_last_access_times_span_all_requests),
 		T(test_the_heat_strip_counts_fetched_bytes_where_they_were_fetched),
