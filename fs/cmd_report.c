@@ -105,14 +105,13 @@ static int open_input(struct input *in, struct analysis *a)
 
 /*
  * Requests that name an entry of directory file_id (fs/ops_entry.c passes
- * the parent) are about that entry, so they count for its path.  LINK is
- * not among them: its file_id is the linked inode itself.
+ * the parent) are about that entry, so they count for its path.  LINK and
+ * CREATE are not among them: their file_id is the inode itself.
  */
 static bool names_an_entry(unsigned int op)
 {
 	switch (op) {
 	case TRACE_OP_LOOKUP:
-	case TRACE_OP_CREATE:
 	case TRACE_OP_MKNOD:
 	case TRACE_OP_MKDIR:
 	case TRACE_OP_UNLINK:
