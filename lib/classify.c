@@ -32,8 +32,8 @@
 #endif
 
 #define MAP_WAIT_US	500	/* longest a worker waits for a mapping lookup */
-#define FLUSH_WAIT_US	2000	/* ... for a FLUSH requester's /proc syscall */
-#define SCAN_WAIT_US	5000	/* ... for a writeback trigger scan */
+#define FLUSH_WAIT_US	10000	/* ... for a FLUSH requester's /proc syscall */
+#define SCAN_WAIT_US	20000	/* ... for a writeback trigger scan */
 
 /* ---------------------------------------------------------------------- */
 /* Syscall families                                                        */

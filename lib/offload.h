@@ -31,9 +31,10 @@ void offload_free(struct offload *o);
 
 /*
  * Run fn(ctx, in, out) on the helper; copies in before and out after, so
- * nothing of the caller's is touched after a timeout.  true if it finished
- * within wait_us; false if it did not, or the helper stayed busy with an
- * earlier job for all of wait_us (then fn does not run at all).
+ * nothing of the caller's is touched after a timeout.  Waits its turn
+ * while earlier jobs run within their own waits.  true if fn finished
+ * within wait_us; false if it did not, or an earlier job is stuck (then fn
+ * does not run at all).
  */
 bool offload_run(struct offload *o, offload_fn *fn, void *ctx, const void *in, size_t in_len,
 		 void *out, size_t out_len, uint32_t wait_us);
