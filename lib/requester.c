@@ -238,14 +238,20 @@ static ssize_t pread_line(int fd, char *buf, size_t size)
 	return n;
 }
 
+/* A thread about to block (or just woken) reads as "running": a few tries. */
 void requester_syscall_line_job(void *ctx, const void *in, void *out)
 {
 	uint32_t tid;
-	ssize_t n;
+	ssize_t n = -1;
 
 	(void)ctx;
 	memcpy(&tid, in, sizeof(tid));
-	n = read_proc(tid, "syscall", out, OFFLOAD_MAX_IO);
+	for (int i = 0; i < 4; i++) {
+		n = read_proc(tid, "syscall", out, OFFLOAD_MAX_IO);
+		if (n < 0 || strncmp(out, "running", 7) != 0)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 50000 }, NULL);
+	}
 	if (n < 0)
 		*(char *)out = '\0';
 }
