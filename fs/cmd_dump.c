@@ -22,8 +22,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: accessfs dump TRACE... [--format jsonl|csv|perfetto] [-o FILE] [filters]\n"
 		"\n"
-		"Print the requests recorded in TRACE, one per line (jsonl, the default), as\n"
-		"CSV with a header row, or as Chrome/Perfetto trace JSON for ui.perfetto.dev.\n"
+		"Print the requests recorded in TRACE (- for standard input), one per line\n"
+		"(jsonl, the default), as CSV with a header row, or as Chrome/Perfetto\n"
+		"trace JSON for ui.perfetto.dev.\n"
 		"Times (t) are seconds from the start of each trace.  With several traces,\n"
 		"each event also carries the host it was recorded on.\n"
 		"\n"
@@ -178,6 +179,8 @@ static int open_traces(struct dump_args *a, struct trace_reader **readers)
 	char err[512];
 
 	for (size_t i = 0; i < a->ntraces; i++) {
+		if (strcmp(a->traces[i], "-") == 0)
+			a->traces[i] = "/dev/stdin";
 		readers[i] = trace_reader_open(a->traces[i], err, sizeof(err));
 		if (!readers[i]) {
 			fprintf(stderr, "accessfs dump: %s\n", err);

@@ -8,7 +8,6 @@
  * statistic itself.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include "commands.h"
 #include "analysis.h"
+#include "event_filter.h"
 #include "report.h"
 #include "trace_reader.h"
 
@@ -25,85 +25,6 @@ static const char *const format_names[] = {
 	[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
 	[FORMAT_HTML] = "html",
 };
-
-/*
- * The event filter of "accessfs dump", until lib/event_filter.h lands:
- * the same options, parsed into a struct, then matched per event.  To
- * switch, replace this section by the library's parse and match calls.
- */
-struct report_filter {
-	const char *path_glob;
-	const char *comm;
-	long pid;		/* -1: any */
-	int op;			/* -1: any */
-	double since_s, until_s;	/* run seconds; until < 0: no limit */
-};
-
-static void report_filter_init(struct report_filter *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->pid = -1;
-	f->op = -1;
-	f->until_s = -1;
-}
-
-static int parse_seconds(const char *arg, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(arg, &end);
-	return errno || end == arg || *end || *out < 0 ? -1 : 0;
-}
-
-/* Returns 0, or -1 with a message on stderr. */
-static int report_filter_option(struct report_filter *f, const char *name, const char *arg)
-{
-	char *end;
-
-	if (strcmp(name, "path") == 0) {
-		f->path_glob = arg;
-	} else if (strcmp(name, "comm") == 0) {
-		f->comm = arg;
-	} else if (strcmp(name, "pid") == 0) {
-		f->pid = strtol(arg, &end, 10);
-		if (*end || end == arg || f->pid < 0)
-			goto bad;
-	} else if (strcmp(name, "op") == 0) {
-		f->op = trace_op_from_name(arg);
-		if (f->op < 0)
-			goto bad;
-	} else if (strcmp(name, "since") == 0) {
-		if (parse_seconds(arg, &f->since_s) < 0)
-			goto bad;
-	} else if (strcmp(name, "until") == 0) {
-		if (parse_seconds(arg, &f->until_s) < 0)
-			goto bad;
-	}
-	return 0;
-bad:
-	fprintf(stderr, "accessfs report: --%s: invalid value '%s'\n", name, arg);
-	return -1;
-}
-
-static bool report_filter_match(const struct report_filter *f, const struct trace_event *ev,
-				const char *path, const struct trace_proc *proc, uint64_t t_ns)
-{
-	double t = (double)t_ns / 1e9;
-
-	if (f->pid >= 0 && ev->pid != (uint32_t)f->pid)
-		return false;
-	if (f->op >= 0 && ev->op != f->op)
-		return false;
-	if (t < f->since_s || (f->until_s >= 0 && t > f->until_s))
-		return false;
-	if (f->comm && (!proc || strcmp(proc->comm, f->comm) != 0))
-		return false;
-	if (f->path_glob && (!path || fnmatch(f->path_glob, path, 0) != 0))
-		return false;
-	return true;
-}
-/* End of the stand-in for lib/event_filter.h. */
 
 /* One open trace and how its clock maps to the run's. */
 struct input {
@@ -182,6 +103,44 @@ static int open_input(struct input *in, struct analysis *a)
 	return 0;
 }
 
+/*
+ * Requests that name an entry of directory file_id (fs/ops_entry.c passes
+ * the parent) are about that entry, so they count for its path.  LINK is
+ * not among them: its file_id is the linked inode itself.
+ */
+static bool names_an_entry(unsigned int op)
+{
+	switch (op) {
+	case TRACE_OP_LOOKUP:
+	case TRACE_OP_CREATE:
+	case TRACE_OP_MKNOD:
+	case TRACE_OP_MKDIR:
+	case TRACE_OP_UNLINK:
+	case TRACE_OP_RMDIR:
+	case TRACE_OP_SYMLINK:
+	case TRACE_OP_RENAME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "dir/name" into buf (parent "" is the root); false if it does not fit. */
+static bool entry_path(char *buf, size_t size, const char *parent, size_t parent_len,
+		       const struct trace_event *ev, size_t *len)
+{
+	size_t sep = parent_len ? 1 : 0;
+
+	if (parent_len + sep + ev->name_len + 1 > size)
+		return false;
+	memcpy(buf, parent, parent_len);
+	buf[parent_len] = '/';
+	memcpy(buf + parent_len + sep, ev->name, ev->name_len);
+	*len = parent_len + sep + ev->name_len;
+	buf[*len] = '\0';
+	return true;
+}
+
 /* Run time of an event: ns since the earliest trace's start. */
 static uint64_t run_time(const struct input *in, const struct trace_event *ev)
 {
@@ -190,31 +149,41 @@ static uint64_t run_time(const struct input *in, const struct trace_event *ev)
 	return t > 0 ? (uint64_t)t : 0;
 }
 
-static int read_input(struct input *in, struct analysis *a, const struct report_filter *flt)
+static int read_input(struct input *in, struct analysis *a, struct event_filter *flt)
 {
 	struct trace_reader_summary sum;
 	struct run_trace end = { 0 };
 	struct trace_event ev;
+	static char entry[8192];
 	char unnamed[48];
 	int rc;
 
+	event_filter_set_start(flt, in->mono_ns);
 	while ((rc = trace_reader_next(in->r, &ev)) == 1) {
 		struct analysis_event e = { .ev = &ev, .trace = in->index };
 
-		if (!in->mono_ns)	/* no start in the header: the first event is 0 */
+		if (!in->mono_ns) {	/* no start in the header: the first event is 0 */
 			in->mono_ns = ev.start_ns;
+			event_filter_set_start(flt, in->mono_ns);
+		}
 		e.t_ns = run_time(in, &ev);
 		e.proc = trace_reader_proc(in->r, ev.tid);
-		if (ev.file_id) {
+		if (ev.file_id)
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
-			if (!e.path) {
-				e.path_len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
-							      (unsigned long long)ev.file_id);
-				e.path = unnamed;
-			}
-		}
-		if (!report_filter_match(flt, &ev, e.path, e.proc, e.t_ns))
+		if (e.path && ev.name_len && names_an_entry(ev.op) &&
+		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len))
+			e.path = entry;
+		if (!event_filter_match(flt, &ev, e.path, e.proc))
 			continue;
+		if (e.path && e.path_len == 0) {	/* the mount root */
+			e.path = ".";
+			e.path_len = 1;
+		}
+		if (ev.file_id && !e.path) {
+			e.path_len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
+						      (unsigned long long)ev.file_id);
+			e.path = unnamed;
+		}
 		if (analysis_add(a, &e) < 0) {
 			fprintf(stderr, "accessfs report: out of memory\n");
 			return -1;
@@ -237,7 +206,7 @@ static int read_input(struct input *in, struct analysis *a, const struct report_
 }
 
 /* Analyse traces into a (initialised by the caller); returns 0 or -1. */
-static int analyse(struct analysis *a, char **paths, size_t n, const struct report_filter *flt)
+static int analyse(struct analysis *a, char **paths, size_t n, struct event_filter *flt)
 {
 	struct input *in = calloc(n, sizeof(*in));
 	int64_t origin = 0;
@@ -269,8 +238,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: accessfs report TRACE... [--format text|json|csv|html] [-o FILE] [--top N]\n"
 		"       accessfs report --compare A.trace B.trace [--format text|json] [-o FILE]\n"
-		"filters (as in dump): --path GLOB --pid PID --comm NAME --op OP\n"
-		"                      --since SECONDS --until SECONDS (after the run's start)\n");
+		"filters (as in dump):\n%s", event_filter_usage);
 }
 
 struct report_args {
@@ -278,7 +246,7 @@ struct report_args {
 	const char *output;
 	struct report_options ropt;
 	char *compare[2];
-	struct report_filter filter;
+	struct event_filter filter;
 };
 
 static int parse_format(const char *arg, enum report_format *fmt)
@@ -324,10 +292,11 @@ static int parse_args(int argc, char **argv, struct report_args *ra)
 		{ "until", required_argument, NULL, 'F' },
 		{ 0 },
 	};
+	char name[32], err[256];
 	int c, idx;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:h", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", opts, &idx)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &ra->format) < 0)
@@ -351,8 +320,11 @@ static int parse_args(int argc, char **argv, struct report_args *ra)
 			ra->compare[1] = argv[optind++];
 			break;
 		case 'F':
-			if (report_filter_option(&ra->filter, opts[idx].name, optarg) < 0)
+			snprintf(name, sizeof(name), "--%s", opts[idx].name);
+			if (event_filter_option(&ra->filter, name, optarg, err, sizeof(err)) != 1) {
+				fprintf(stderr, "accessfs report: %s\n", err);
 				return -1;
+			}
 			break;
 		case 'h':
 			return -2;
@@ -412,7 +384,7 @@ int cmd_report(int argc, char **argv)
 	bool compare;
 	int first, rc = 1;
 
-	report_filter_init(&ra.filter);
+	event_filter_init(&ra.filter);
 	first = parse_args(argc, argv, &ra);
 	if (first == -2) {
 		usage(stdout);

@@ -517,9 +517,9 @@ int cmd_run(int argc, char **argv)
 	if (!failed) {
 		run_say_where(&r, no_namespace);
 		run_command_mounted(&r);
-	}
-	else if (r.daemon > 0)
+	} else if (r.daemon > 0) {
 		kill(r.daemon, SIGTERM);	/* it may yet mount: it unmounts on TERM */
+	}
 	run_unmount(&r);
 	run_stop_daemon(&r);
 	if (failed)

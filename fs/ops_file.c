@@ -123,6 +123,7 @@ static void afs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode
 	}
 	set_open_reply(d, fi, fd);
 	op_trace_fh(&t, (uint64_t)fd);
+	op_trace_created(&t, req, e.ino);
 	if (fuse_reply_create(req, &e, fi)) {	/* interrupted: forget it ourselves */
 		close(fd);
 		afs_fd_put(req, afs_node(req, e.ino));

@@ -166,6 +166,14 @@ void op_trace_file2(struct op_trace *t, fuse_req_t req, fuse_ino_t ino2)
 		t->ev.file_id2 = file_id_of(req, ino2);
 }
 
+void op_trace_created(struct op_trace *t, fuse_req_t req, fuse_ino_t ino)
+{
+	if (!t->on)
+		return;
+	t->ev.file_id2 = t->ev.file_id;
+	t->ev.file_id = file_id_of(req, ino);
+}
+
 void op_trace_dentry_at(int dirfd, const struct inode_node *dir, const char *name)
 {
 	struct stat st;

@@ -80,6 +80,12 @@ static inline void op_trace_fh(struct op_trace *t, uint64_t fh)
 /* The second inode of a request (copy_file_range's destination). */
 void op_trace_file2(struct op_trace *t, fuse_req_t req, fuse_ino_t ino2);
 
+/*
+ * CREATE opened a new file: the event is about that file (so its opens and
+ * the writeback trigger search count it), the parent moves to file_id2.
+ */
+void op_trace_created(struct op_trace *t, fuse_req_t req, fuse_ino_t ino);
+
 /* After rename: dirfd/name (dir is its node) now names whatever it names. */
 void op_trace_dentry_at(int dirfd, const struct inode_node *dir, const char *name);
 

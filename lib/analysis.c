@@ -41,8 +41,12 @@ static size_t path_hash(const char *p, size_t len)
 
 static int index_grow(struct analysis *a)
 {
-	size_t cap = a->index_cap ? a->index_cap * 2 : 256;
-	size_t *idx = calloc(cap, sizeof(*idx));
+	size_t cap = a->index_cap ? a->index_cap : 256;
+	size_t *idx;
+
+	while (cap <= a->nfiles * 2)
+		cap *= 2;
+	idx = calloc(cap, sizeof(*idx));
 
 	if (!idx)
 		return -1;
@@ -158,9 +162,7 @@ void analysis_finish(struct analysis *a)
 	a->index = NULL;
 	a->index_cap = 0;
 	a->last_file = NULL;
-	while (a->nfiles * 2 >= a->index_cap)
-		if (index_grow(a) < 0)
-			break;
+	index_grow(a);	/* on failure analysis_find() finds nothing */
 	a->sorted = true;
 }
 

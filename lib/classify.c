@@ -591,7 +591,7 @@ void classify_request(struct classifier *c, struct trace_event *ev)
 			warn_once_unreadable(c);
 	}
 	classify_label(&c->cfg, &st, ev);
-	if ((ev->op == TRACE_OP_OPEN || ev->op == TRACE_OP_CREATE) && ev->pid)
+	if (ev->op == TRACE_OP_OPEN && ev->pid)
 		writeback_note_opener(c->writeback, ev->file_id, ev->pid);
 	if (ev->method == TRACE_METHOD_WRITEBACK)
 		find_trigger(c, ev);
@@ -609,6 +609,9 @@ void classify_request(struct classifier *c, struct trace_event *ev)
  */
 void classify_complete(struct classifier *c, const struct trace_event *ev)
 {
+	/* A CREATE names its new file only once it exists (op_trace_created). */
+	if (c->cfg.labels && ev->op == TRACE_OP_CREATE && ev->result == 0 && ev->pid)
+		writeback_note_opener(c->writeback, ev->file_id, ev->pid);
 	if (!c->cfg.labels || ev->op != TRACE_OP_READ || !ev->tid ||
 	    ev->method == TRACE_METHOD_UNKNOWN || ev->result < 0 ||
 	    (uint64_t)ev->result >= ev->size)

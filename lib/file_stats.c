@@ -188,9 +188,14 @@ static void note_time(struct method_stats *s, uint64_t start, uint64_t end)
 	s->any = true;
 }
 
-/* One successful read (is_write 0) or write (1) of bytes at offset. */
-static int method_stats_add_io(struct method_stats *s, bool is_write, uint64_t offset,
-			       uint64_t bytes, uint64_t t_ns, uint64_t dur_ns)
+/*
+ * One successful read (is_write 0) or write (1) of bytes at offset.  With
+ * track_coverage, returns how many of its bytes s had not touched before
+ * (UINT64_MAX if out of memory); else 0.
+ */
+static uint64_t method_stats_add_io(struct method_stats *s, bool is_write, uint64_t offset,
+				    uint64_t bytes, uint64_t t_ns, uint64_t dur_ns,
+				    bool track_coverage)
 {
 	uint8_t dir = is_write ? 2 : 1;
 	uint64_t *prev_end = is_write ? &s->write_end : &s->read_end;
@@ -231,7 +236,7 @@ static int method_stats_add_io(struct method_stats *s, bool is_write, uint64_t o
 	if (dur_ns > times->max_ns)
 		times->max_ns = dur_ns;
 	note_time(s, t_ns, t_ns + dur_ns);
-	return interval_set_add(&s->touched, offset, end) == UINT64_MAX ? -1 : 0;
+	return track_coverage ? interval_set_add(&s->touched, offset, end) : 0;
 }
 
 /* Double the heat strip's bin width until byte end - 1 falls in its last bin. */
@@ -348,11 +353,16 @@ static void count_other(struct method_stats *s, const struct trace_event *ev)
 	s->meta_time_ns += ev->duration_ns;
 }
 
-/* A read from storage: coverage of fetches, re-fetch, readahead, heat. */
+/*
+ * A read from storage: re-fetch, readahead, heat.  fresh_total: bytes of it
+ * new to the file's coverage, which are the new fetched bytes while the
+ * file has seen no write.
+ */
 static int count_fetch(struct file_stats *f, struct method_stats *m, const struct trace_event *ev,
-		       uint64_t bytes)
+		       uint64_t bytes, uint64_t fresh_total)
 {
-	uint64_t fresh = interval_set_add(&f->fetched, ev->offset, ev->offset + bytes);
+	uint64_t fresh = f->any_write ? interval_set_add(&f->fetched, ev->offset, ev->offset + bytes)
+				      : fresh_total;
 
 	if (fresh == UINT64_MAX)
 		return -1;
@@ -375,6 +385,28 @@ static struct method_stats *method_slot(struct file_stats *f, unsigned int m)
 	return f->method[m];
 }
 
+/*
+ * Before a request of method is counted: give the coverage sets that start
+ * to differ from the total's their own copy (see struct file_stats).
+ */
+static int split_coverage(struct file_stats *f, unsigned int method, bool is_write)
+{
+	int rc = 0;
+
+	if (f->nmethods == 0) {
+		f->nmethods = 1;
+		f->only_method = method;
+	} else if (f->nmethods == 1 && method != f->only_method) {
+		rc |= interval_set_copy(&f->method[f->only_method]->touched, &f->total.touched);
+		f->nmethods = 2;
+	}
+	if (is_write && !f->any_write) {
+		rc |= interval_set_copy(&f->fetched, &f->total.touched);
+		f->any_write = true;
+	}
+	return rc;
+}
+
 int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns)
 {
 	bool is_write = ev->op == TRACE_OP_WRITE;
@@ -382,15 +414,17 @@ int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t 
 	unsigned int method = report_method_of(ev);
 	uint64_t bytes = ev->result > 0 ? (uint64_t)ev->result : 0;
 	struct method_stats *m;
+	uint64_t fresh;
 	int rc = 0;
 
 	f->finished = false;
-	if (ev->result < 0) {
+	/* A failed lookup or getxattr is an answer, not a failure of the file. */
+	if (ev->result < 0 && trace_op_is_data(ev->op)) {
 		f->total.c[ACCESSFS_ERRORS]++;
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;
 	}
-	if (!is_io) {
+	if (!is_io || ev->result < 0) {
 		count_other(&f->total, ev);
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;
@@ -398,10 +432,15 @@ int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t 
 	m = method_slot(f, method);
 	if (!m)
 		return -1;
-	rc |= method_stats_add_io(&f->total, is_write, ev->offset, bytes, t_ns, ev->duration_ns);
-	rc |= method_stats_add_io(m, is_write, ev->offset, bytes, t_ns, ev->duration_ns);
+	rc |= split_coverage(f, method, is_write);
+	fresh = method_stats_add_io(&f->total, is_write, ev->offset, bytes, t_ns, ev->duration_ns,
+				    true);
+	if (fresh == UINT64_MAX ||
+	    method_stats_add_io(m, is_write, ev->offset, bytes, t_ns, ev->duration_ns,
+				f->nmethods > 1) == UINT64_MAX)
+		return -1;
 	if (!is_write)
-		rc |= count_fetch(f, m, ev, bytes);
+		rc |= count_fetch(f, m, ev, bytes, fresh);
 	if (f->keep_sample) {
 		struct file_stats_point p = {
 			.t_ns = t_ns, .offset = ev->offset,
@@ -426,6 +465,9 @@ void file_stats_finish(struct file_stats *f)
 	for (unsigned int m = 0; m < REPORT_METHOD_COUNT; m++)
 		if (f->method[m])
 			method_stats_finish(f->method[m]);
+	if (f->nmethods == 1)	/* its coverage was kept only in the total */
+		f->method[f->only_method]->c[ACCESSFS_UNIQUE_BYTES] =
+			interval_set_bytes(&f->total.touched);
 	f->finished = true;
 }
 

@@ -103,7 +103,7 @@ unsigned int report_method_of(const struct trace_event *ev);
 	X(ACCESSFS_FLUSHES, "flush requests (one per close of a descriptor)") \
 	X(ACCESSFS_RELEASES, "release requests (last close of an open file)") \
 	X(ACCESSFS_META_OPS, "metadata requests naming this file (lookup, getattr ...)") \
-	X(ACCESSFS_ERRORS, "requests answered with an error")		\
+	X(ACCESSFS_ERRORS, "data requests (read, write, open, flush, fsync ...) answered with an error")		\
 	X(ACCESSFS_UNIQUE_BYTES, "distinct bytes of the file read or written (coverage)") \
 	X(ACCESSFS_REFETCH_BYTES, "bytes read that an earlier read of the file had already fetched") \
 	X(ACCESSFS_READAHEAD_BYTES, "bytes read beyond what the program asked for, where known") \
@@ -193,10 +193,20 @@ struct method_stats {
 	bool any;
 };
 
+/*
+ * Coverage costs one interval set update per set a request touches, so
+ * sets that would be copies of the total's are not kept: while a file has
+ * seen one method, that method's coverage is the total's; while it has
+ * seen no write, the bytes fetched are the total's coverage.  Each set is
+ * copied from the total's at the moment it starts to differ.
+ */
 struct file_stats {
 	struct method_stats total;
 	struct method_stats *method[REPORT_METHOD_COUNT];	/* NULL: unused */
-	struct interval_set fetched;	/* bytes read from storage, any method */
+	struct interval_set fetched;	/* bytes read from storage; see above */
+	unsigned int nmethods;		/* 0, 1 (only_method) or 2: several */
+	unsigned int only_method;
+	bool any_write;
 	/* Heat strip: bytes fetched per bin of 2^heat_shift bytes. */
 	uint64_t heat[FILE_STATS_HEAT_BINS];
 	unsigned int heat_shift;

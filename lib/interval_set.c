@@ -10,6 +10,23 @@ void interval_set_free(struct interval_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
+int interval_set_copy(struct interval_set *dst, const struct interval_set *src)
+{
+	struct interval *v = NULL;
+
+	if (src->n) {
+		v = malloc(src->n * sizeof(*v));
+		if (!v)
+			return -1;
+		memcpy(v, src->v, src->n * sizeof(*v));
+	}
+	free(dst->v);
+	dst->v = v;
+	dst->n = dst->cap = src->n;
+	dst->bytes = src->bytes;
+	return 0;
+}
+
 /* Index of the first range whose end is >= start (it overlaps or touches). */
 static size_t first_reaching(const struct interval_set *s, uint64_t start)
 {

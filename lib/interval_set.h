@@ -37,6 +37,9 @@ void interval_set_free(struct interval_set *s);
  */
 uint64_t interval_set_add(struct interval_set *s, uint64_t start, uint64_t end);
 
+/* Make dst an exact copy of src (dst's old ranges are freed).  0, or -1 if out of memory. */
+int interval_set_copy(struct interval_set *dst, const struct interval_set *src);
+
 /* Bytes covered by the set. */
 static inline uint64_t interval_set_bytes(const struct interval_set *s)
 {

@@ -10,19 +10,7 @@ void jw_init(struct json_writer *w, FILE *out)
 	w->out = out;
 }
 
-/*
- * Strings follow the one escaping rule of every export (escape.h): when
- * the bytes are not valid UTF-8, a "<key>_b64" member carries them exactly.
- */
-static bool write_escaped(FILE *out, const char *s, size_t len)
-{
-	struct outbuf o = { .out = out };
-	bool valid = json_write_string(&o, s, len);
-
-	outbuf_flush(&o);
-	outbuf_free(&o);
-	return valid;
-}
+static bool write_string(FILE *out, const char *s, size_t len);
 
 /* Comma if this is not the first member, then "key": if there is a key. */
 static void member(struct json_writer *w, const char *key)
@@ -31,7 +19,7 @@ static void member(struct json_writer *w, const char *key)
 		fputc(',', w->out);
 	w->nonempty[w->depth] = true;
 	if (key) {
-		write_escaped(w->out, key, strlen(key));
+		write_string(w->out, key, strlen(key));
 		fputc(':', w->out);
 	}
 }
@@ -105,21 +93,33 @@ void jw_int_or_null(struct json_writer *w, const char *key, int v)
 		fprintf(w->out, "%d", v);
 }
 
-void jw_string_len(struct json_writer *w, const char *key, const char *s, size_t len)
+/* Escaping is escape.h's, so dump and report write names the same way. */
+static bool write_string(FILE *out, const char *s, size_t len)
 {
-	char b64_key[128];
-	struct outbuf o = { .out = w->out };
+	struct outbuf o = { .out = out };
+	bool valid = json_write_string(&o, s, len);
 
-	member(w, key);
-	if (write_escaped(w->out, s, len) || !key)
-		return;
-	snprintf(b64_key, sizeof(b64_key), "%s_b64", key);
-	member(w, b64_key);
-	outbuf_putc(&o, '"');
-	base64_write(&o, s, len);
-	outbuf_putc(&o, '"');
 	outbuf_flush(&o);
 	outbuf_free(&o);
+	return valid;
+}
+
+void jw_string_len(struct json_writer *w, const char *key, const char *s, size_t len)
+{
+	struct outbuf o = { .out = w->out };
+	char b64_key[64];
+
+	member(w, key);
+	if (write_string(w->out, s, len) || !key)
+		return;
+	/* Not UTF-8: the exact bytes too, as "<key>_b64" (the rule of escape.h). */
+	snprintf(b64_key, sizeof(b64_key), "%s_b64", key);
+	member(w, b64_key);
+	fputc('"', w->out);
+	base64_write(&o, s, len);
+	outbuf_flush(&o);
+	outbuf_free(&o);
+	fputc('"', w->out);
 }
 
 void jw_string(struct json_writer *w, const char *key, const char *s)

@@ -36,8 +36,11 @@ void jw_seconds(struct json_writer *w, const char *key, uint64_t ns);
 void jw_bool(struct json_writer *w, const char *key, bool v);
 /* v < 0 is written as null (a header field that was absent). */
 void jw_int_or_null(struct json_writer *w, const char *key, int v);
+/*
+ * Strings are escaped as escape.h says; a member whose value is not valid
+ * UTF-8 is followed by "<key>_b64" with its exact bytes, as in dump.
+ */
 void jw_string(struct json_writer *w, const char *key, const char *s);
-/* Bytes that are not valid UTF-8 also get a "<key>_b64" member (escape.h). */
 void jw_string_len(struct json_writer *w, const char *key, const char *s, size_t len);
 
 #endif /* ACCESSFS_JSON_WRITER_H */

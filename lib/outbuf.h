@@ -36,7 +36,7 @@ void outbuf_free(struct outbuf *o);
 
 static inline void outbuf_write(struct outbuf *o, const void *s, size_t n)
 {
-	if (!outbuf_reserve(o, n))
+	if (!n || !outbuf_reserve(o, n))
 		return;
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;

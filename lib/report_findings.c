@@ -13,6 +13,7 @@
 #define DOMINANT_PCT 90	/* a method "is" the file's access when it has this share */
 #define REFETCH_PCT 10	/* re-fetch worth mentioning */
 #define UNKNOWN_PCT 5
+#define FINDING_FILES 5	/* per-file findings for at most this many top files */
 
 /* How a finding names the cause of requests of a method. */
 static const char *const method_phrase[REPORT_METHOD_COUNT] = {
@@ -184,7 +185,7 @@ size_t report_findings(const struct analysis *a, size_t top,
 {
 	struct sink k = { emit, ctx, 0 };
 
-	for (size_t i = 0; i < a->nfiles && i < top; i++) {
+	for (size_t i = 0; i < a->nfiles && i < top && i < FINDING_FILES; i++) {
 		read_findings(&k, a->files[i]);
 		refetch_findings(&k, a->files[i]);
 		writeback_findings(&k, a->files[i]);

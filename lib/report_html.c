@@ -281,7 +281,8 @@ static void file_section(FILE *out, const struct analysis_file *af, const struct
 	fprintf(out, "<p class=\"note\">offset against time: %zu of %llu requests shown</p>\n",
 		af->stats.nsample, (unsigned long long)af->stats.seen_for_sample);
 	scatter(out, &af->stats, rs);
-	heat_strip(out, &af->stats);
+	if (t->c[POSIX_BYTES_READ])	/* only reads fetch */
+		heat_strip(out, &af->stats);
 	size_histogram(out, t);
 }
 

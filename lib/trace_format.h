@@ -237,7 +237,9 @@ struct trace_event {
 	uint64_t start_ns;	/* CLOCK_MONOTONIC when the request arrived */
 	uint64_t duration_ns;	/* until the reply was sent */
 	uint64_t file_id;	/* backing st_ino of the inode; 0: none */
-	uint64_t file_id2;	/* second inode: rename/link target dir, copy dest */
+	uint64_t file_id2;	/* second inode: rename/link target dir, copy
+				 * dest; for CREATE the parent directory (file_id
+				 * is then the new file) */
 	uint64_t fh;		/* FUSE file handle, 0 if none */
 	uint64_t offset;	/* bytes; for READDIR the directory offset */
 	uint64_t size;		/* bytes asked for */

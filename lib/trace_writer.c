@@ -11,7 +11,7 @@
  * is empty a request thread waits: events are never dropped to keep up.
  *
  * Lock order: slot->lock, then w->lock.  The writer thread never holds
- * w->lock while it takes a slot's lock.
+ * w->lock while it waits for a slot's lock (it only tries it).
  *
  * It deliberately does not retry a failed write of the same block: a
  * block that could not be written is counted as lost (its events) and
@@ -401,15 +401,28 @@ static struct trace_buf *collect(struct trace_writer *w, bool force, struct trac
 	return list;
 }
 
-/* Free the slots of exited threads once their buffer is written. */
+/* Is s a slot of an exited thread with nothing left to write? */
+static bool slot_is_done(struct thread_slot *s)
+{
+	bool done;
+
+	/* Under w->lock: a try, since the lock order is slot->lock first. */
+	if (pthread_mutex_trylock(&s->lock) != 0)
+		return false;
+	done = s->dead && !s->cur && !s->full;
+	pthread_mutex_unlock(&s->lock);
+	return done;
+}
+
+/* Free the slots of exited threads once their buffers are written.  Under w->lock. */
 static void reap_slots(struct trace_writer *w)
 {
 	struct thread_slot **pp = &w->slots, *s;
 
 	while ((s = *pp)) {
-		if (s->dead && !s->cur && !s->full) {
+		if (slot_is_done(s)) {
 			*pp = s->next;
-			w->events_retired += s->events;
+			w->events_retired += __atomic_load_n(&s->events, __ATOMIC_RELAXED);
 			pthread_mutex_destroy(&s->lock);
 			free(s);
 		} else {

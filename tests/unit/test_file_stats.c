@@ -154,6 +154,37 @@ static void test_refetch_is_charged_to_the_method_that_fetched_again(void **stat
 	assert_int_equal(total(ACCESSFS_UNIQUE_BYTES), 8192);
 }
 
+static void test_each_method_covers_its_own_bytes_when_a_second_method_arrives(void **state)
+{
+	(void)state;
+	add(test_read(0, 8192));
+	add(test_io(TRACE_OP_READ, TRACE_METHOD_MMAP, 4096, 8192));
+	add(test_read(0, 100));
+	assert_int_equal(of_method(REPORT_METHOD_READ, ACCESSFS_UNIQUE_BYTES), 8192);
+	assert_int_equal(of_method(REPORT_METHOD_MMAP, ACCESSFS_UNIQUE_BYTES), 8192);
+	assert_int_equal(total(ACCESSFS_UNIQUE_BYTES), 12288);
+}
+
+static void test_a_single_method_covers_what_the_file_covers(void **state)
+{
+	(void)state;
+	add(test_read(0, 4096));
+	add(test_read(100000, 4096));
+	assert_int_equal(of_method(REPORT_METHOD_READ, ACCESSFS_UNIQUE_BYTES), 8192);
+}
+
+static void test_reading_written_bytes_is_not_a_refetch_but_reading_read_bytes_is(void **state)
+{
+	(void)state;
+	add(test_read(0, 4096));
+	add(test_io(TRACE_OP_WRITE, TRACE_METHOD_WRITE, 4096, 4096));
+	add(test_read(4096, 4096));
+	assert_int_equal(total(ACCESSFS_REFETCH_BYTES), 0);
+	add(test_read(0, 4096));
+	assert_int_equal(total(ACCESSFS_REFETCH_BYTES), 4096);
+	assert_int_equal(total(ACCESSFS_UNIQUE_BYTES), 8192);
+}
+
 static void test_writes_are_not_fetches(void **state)
 {
 	(void)state;
@@ -285,6 +316,17 @@ static void test_failed_requests_count_as_errors_not_as_reads(void **state)
 	assert_int_equal(total(POSIX_READS), 0);
 }
 
+static void test_a_failed_metadata_request_is_metadata_not_an_error(void **state)
+{
+	struct trace_event ev = test_op(TRACE_OP_GETXATTR);
+
+	(void)state;
+	ev.result = -61;	/* ENODATA: the answer "no such attribute" */
+	add(ev);
+	assert_int_equal(total(ACCESSFS_ERRORS), 0);
+	assert_int_equal(total(ACCESSFS_META_OPS), 1);
+}
+
 static void test_short_reads_count_the_bytes_returned(void **state)
 {
 	struct trace_event ev = test_read(0, 131072);
@@ -358,6 +400,9 @@ int main(void)
 		T(test_overlapping_reads_cover_their_union_and_refetch_the_overlap),
 		T(test_refetch_is_charged_to_the_method_that_fetched_again),
 		T(test_writes_are_not_fetches),
+		T(test_each_method_covers_its_own_bytes_when_a_second_method_arrives),
+		T(test_a_single_method_covers_what_the_file_covers),
+		T(test_reading_written_bytes_is_not_a_refetch_but_reading_read_bytes_is),
 		T(test_readahead_sums_only_known_shares),
 		T(test_the_four_most_common_sizes_in_order_of_count),
 		T(test_strides_are_gaps_after_the_previous_end),
@@ -365,6 +410,7 @@ int main(void)
 		T(test_writeback_lands_in_the_slot_of_its_trigger),
 		T(test_requests_without_data_count_only_in_the_file_total),
 		T(test_failed_requests_count_as_errors_not_as_reads),
+		T(test_a_failed_metadata_request_is_metadata_not_an_error),
 		T(test_short_reads_count_the_bytes_returned),
 		T(test_first_and_last_access_times_span_all_requests),
 		T(test_the_heat_strip_counts_fetched_bytes_where_they_were_fetched),

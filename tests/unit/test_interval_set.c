@@ -98,6 +98,23 @@ static void test_an_empty_range_adds_nothing(void **state)
 	interval_set_free(&s);
 }
 
+static void test_a_copy_has_the_same_ranges_and_is_independent(void **state)
+{
+	struct interval_set a = { 0 }, b = { 0 };
+
+	(void)state;
+	interval_set_add(&a, 0, 10);
+	interval_set_add(&a, 20, 30);
+	interval_set_add(&b, 500, 600);
+	assert_int_equal(interval_set_copy(&b, &a), 0);
+	assert_int_equal(interval_set_count(&b), 2);
+	assert_int_equal(interval_set_bytes(&b), 20);
+	assert_int_equal(interval_set_add(&b, 10, 20), 10);
+	assert_int_equal(interval_set_count(&a), 2);
+	interval_set_free(&a);
+	interval_set_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +125,7 @@ int main(void)
 		cmocka_unit_test(test_disjoint_ranges_added_out_of_order_stay_sorted_and_separate),
 		cmocka_unit_test(test_a_range_spanning_many_ranges_swallows_them),
 		cmocka_unit_test(test_an_empty_range_adds_nothing),
+		cmocka_unit_test(test_a_copy_has_the_same_ranges_and_is_independent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
