@@ -576,6 +576,20 @@ static void find_trigger(struct classifier *c, struct trace_event *ev)
 	ev->syscall = so.nr;
 }
 
+/*
+ * Whether ev shows its process using the file, for the writeback scan: an
+ * OPEN, but also a request on a descriptor it inherited (fork) or a mapping.
+ * READs only when they start a new stream, to keep the shared opener table
+ * off the hot path.  A CREATE carries the parent directory: see
+ * classify_complete.
+ */
+static bool uses_file(const struct trace_event *ev, const struct requester_state *st)
+{
+	if (!ev->pid || ev->op == TRACE_OP_CREATE)
+		return false;
+	return ev->op != TRACE_OP_READ || !st->stream_hit;
+}
+
 void classify_request(struct classifier *c, struct trace_event *ev)
 {
 	struct requester_state st = { 0 };
@@ -591,7 +605,7 @@ void classify_request(struct classifier *c, struct trace_event *ev)
 			warn_once_unreadable(c);
 	}
 	classify_label(&c->cfg, &st, ev);
-	if (ev->op == TRACE_OP_OPEN && ev->pid)
+	if (uses_file(ev, &st))
 		writeback_note_opener(c->writeback, ev->file_id, ev->pid);
 	if (ev->method == TRACE_METHOD_WRITEBACK)
 		find_trigger(c, ev);
