@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "classify.h"
+#include "offload.h"
 #include "proc_maps.h"
 #include "requester.h"
 #include "writeback_scan.h"
@@ -31,6 +32,8 @@
 #endif
 
 #define MAP_WAIT_US	500	/* longest a worker waits for a mapping lookup */
+#define FLUSH_WAIT_US	10000	/* ... for a FLUSH requester's /proc syscall */
+#define SCAN_WAIT_US	20000	/* ... for a writeback trigger scan */
 
 /* ---------------------------------------------------------------------- */
 /* Syscall families                                                        */
@@ -405,6 +408,7 @@ struct classifier {
 	struct requester_table *threads;
 	struct proc_maps *maps;
 	struct writeback_scan *writeback;
+	struct offload *risky;	/* /proc reads that an execve can block */
 	const char *warning;
 	atomic_bool warned_runtime;
 };
@@ -462,7 +466,8 @@ struct classifier *classifier_new(const struct classifier_config *cfg, char *err
 		return c;
 	c->maps = proc_maps_new(MAP_WAIT_US);
 	c->writeback = writeback_scan_new(&c->cfg);
-	if (!c->maps || !c->writeback)
+	c->risky = offload_new();
+	if (!c->maps || !c->writeback || !c->risky)
 		goto out_nomem;
 	c->warning = probe_warning();
 	return c;
@@ -477,6 +482,7 @@ void classifier_free(struct classifier *c)
 {
 	if (!c)
 		return;
+	offload_free(c->risky);
 	writeback_scan_free(c->writeback);
 	proc_maps_free(c->maps);
 	requester_table_free(c->threads);
@@ -485,10 +491,14 @@ void classifier_free(struct classifier *c)
 
 bool classifier_identify(struct classifier *c, struct trace_event *ev, struct trace_proc *proc)
 {
-	bool labelled = c->cfg.labels && trace_op_is_data(ev->op);
+	enum requester_syscall_read how = REQUESTER_SYSCALL_RECHECK;
 
+	if (ev->op == TRACE_OP_FLUSH)
+		how = REQUESTER_SYSCALL_NEVER;	/* maybe from an execve: see offload.h */
+	else if (c->cfg.labels && trace_op_is_data(ev->op))
+		how = REQUESTER_SYSCALL_NOW;
 	ev->pid = 0;
-	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, labelled, &proc_names))
+	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, how, &proc_names))
 		return false;
 	ev->pid = proc_names.tgid;
 	if (!proc_names.is_new)
@@ -521,23 +531,84 @@ static void map_into_event(struct classifier *c, struct trace_event *ev)
 	ev->map_flags = m.flags;
 }
 
+/*
+ * fs/exec.c begin_new_exec closes O_CLOEXEC files (FLUSH) holding the
+ * exec_update_lock that reading its /proc syscall needs: read it on the
+ * helper, within a bounded wait.
+ */
+static void observe_flush(struct classifier *c, const struct trace_event *ev,
+			  struct requester_state *st)
+{
+	char line[OFFLOAD_MAX_IO];
+
+	if (offload_run(c->risky, requester_syscall_line_job, NULL, &ev->tid, sizeof(ev->tid),
+			line, sizeof(line), FLUSH_WAIT_US))
+		requester_parse_syscall(line, strnlen(line, sizeof(line)), st);
+}
+
+struct scan_in {
+	uint64_t file_id;
+};
+
+struct scan_out {
+	uint8_t trigger;
+	int32_t nr;
+};
+
+static void scan_job(void *ctx, const void *in, void *out)
+{
+	const struct scan_in *si = in;
+	struct scan_out *so = out;
+
+	so->trigger = (uint8_t)writeback_find_trigger(ctx, si->file_id, &so->nr);
+}
+
+/* The scan reads the /proc of threads that may be in execve: on the helper. */
+static void find_trigger(struct classifier *c, struct trace_event *ev)
+{
+	struct scan_in si = { ev->file_id };
+	struct scan_out so;
+
+	if (!offload_run(c->risky, scan_job, c->writeback, &si, sizeof(si), &so, sizeof(so),
+			 SCAN_WAIT_US))
+		return;		/* trigger stays unknown */
+	ev->trigger = so.trigger;
+	ev->syscall = so.nr;
+}
+
+/*
+ * Whether ev shows its process using the file, for the writeback scan: an
+ * OPEN, but also a request on a descriptor it inherited (fork) or a mapping.
+ * READs only when they start a new stream, to keep the shared opener table
+ * off the hot path.  A CREATE carries the parent directory: see
+ * classify_complete.
+ */
+static bool uses_file(const struct trace_event *ev, const struct requester_state *st)
+{
+	if (!ev->pid || ev->op == TRACE_OP_CREATE)
+		return false;
+	return ev->op != TRACE_OP_READ || !st->stream_hit;
+}
+
 void classify_request(struct classifier *c, struct trace_event *ev)
 {
 	struct requester_state st = { 0 };
 
 	if (!c->cfg.labels)
 		return;
-	if (ev->tid) {
+	if (ev->tid && ev->op == TRACE_OP_FLUSH) {
+		observe_flush(c, ev, &st);
+	} else if (ev->tid) {
 		int err = requester_observe(c->threads, ev, &st);
 
 		if (err == -EACCES || err == -EPERM)
 			warn_once_unreadable(c);
 	}
 	classify_label(&c->cfg, &st, ev);
-	if (ev->op == TRACE_OP_OPEN && ev->pid)
+	if (uses_file(ev, &st))
 		writeback_note_opener(c->writeback, ev->file_id, ev->pid);
 	if (ev->method == TRACE_METHOD_WRITEBACK)
-		ev->trigger = writeback_find_trigger(c->writeback, ev->file_id, &ev->syscall);
+		find_trigger(c, ev);
 	if (ev->method == TRACE_METHOD_MMAP || ev->method == TRACE_METHOD_POPULATE)
 		map_into_event(c, ev);
 	if (ev->op == TRACE_OP_READ && ev->tid && ev->method != TRACE_METHOD_UNKNOWN)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * proc_maps.c - mapping lookup for mmap/populate requests (proc_maps.h):
- * a small cache of mappings per (pid, file) in front of one helper thread
- * that does the PROCMAP_QUERY ioctls, so no daemon worker ever waits on
- * another process's mmap lock for more than the configured bound.
+ * a small cache of mappings per (pid, file) in front of helper threads
+ * (offload.h) that do the PROCMAP_QUERY ioctls, so no daemon worker ever
+ * waits on another process's mmap lock for more than the configured bound.
  *
  * It does not read /proc/<pid>/maps as text, and it gives up after
  * MAX_QUERIES ioctls (a process with thousands of file mappings).
@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+#include "offload.h"
 #include "proc_maps.h"
 #include "trace_format.h"
 
@@ -67,21 +68,11 @@ struct map_slot {
 };
 
 struct proc_maps {
-	pthread_mutex_t lock;	/* protects everything below */
-	pthread_cond_t wake;	/* a job for the helper, or stop */
-	pthread_cond_t done;	/* the helper finished a job */
-	pthread_t helper;
-	bool stop;
+	pthread_mutex_t lock;	/* protects clock and cache */
+	struct offload *helper;	/* runs the queries (see proc_maps.h) */
 	uint32_t wait_us;
 	uint64_t clock;
 	struct map_slot cache[CACHE_SLOTS];
-	/* the one job: pending while the helper has not taken it */
-	bool job_pending, job_busy;
-	uint64_t job_seq, done_seq;
-	uint32_t job_pid;
-	uint64_t job_file, job_offset;
-	int job_err;
-	struct proc_mapping job_result;
 };
 
 static uint32_t map_flags_of(uint64_t vma_flags)
@@ -187,127 +178,72 @@ static void cache_put(struct proc_maps *pm, uint32_t pid, uint64_t file_id,
 	victim->last_use = ++pm->clock;
 }
 
-static void *helper_main(void *arg)
+struct query {
+	uint32_t pid;
+	uint64_t file_id, offset;
+};
+
+/* On the helper: query, and cache the answer even if the caller gave up. */
+static void query_job(void *ctx, const void *in, void *out)
 {
-	struct proc_maps *pm = arg;
+	struct proc_maps *pm = ctx;
+	const struct query *q = in;
+	struct proc_mapping m = { 0 };
+	int err = query_pid(q->pid, q->file_id, q->offset, &m);
 
+	if (err && err != -ENOENT)
+		return;
+	if (err)
+		memset(&m, 0, sizeof(m));	/* remembered as "not mapped" */
 	pthread_mutex_lock(&pm->lock);
-	for (;;) {
-		struct proc_mapping m;
-		uint32_t pid;
-		uint64_t file_id, offset, seq;
-		int err;
-
-		while (!pm->stop && !pm->job_pending)
-			pthread_cond_wait(&pm->wake, &pm->lock);
-		if (pm->stop)
-			break;
-		pm->job_pending = false;
-		pid = pm->job_pid;
-		file_id = pm->job_file;
-		offset = pm->job_offset;
-		seq = pm->job_seq;
-		pthread_mutex_unlock(&pm->lock);
-		err = query_pid(pid, file_id, offset, &m);	/* may block: unlocked */
-		pthread_mutex_lock(&pm->lock);
-		if (err == -ENOENT)
-			memset(&m, 0, sizeof(m));
-		if (!err || err == -ENOENT)
-			cache_put(pm, pid, file_id, &m);
-		pm->job_err = err;
-		pm->job_result = m;
-		pm->done_seq = seq;
-		pm->job_busy = false;
-		pthread_cond_broadcast(&pm->done);
-	}
+	cache_put(pm, q->pid, q->file_id, &m);
 	pthread_mutex_unlock(&pm->lock);
-	return NULL;
+	memcpy(out, &m, sizeof(m));
 }
 
 struct proc_maps *proc_maps_new(uint32_t wait_us)
 {
 	struct proc_maps *pm = calloc(1, sizeof(*pm));
-	pthread_condattr_t ca;
 
 	if (!pm)
 		return NULL;
 	pm->wait_us = wait_us;
 	pthread_mutex_init(&pm->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&pm->wake, NULL);
-	pthread_cond_init(&pm->done, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&pm->helper, NULL, helper_main, pm)) {
+	pm->helper = offload_new();
+	if (!pm->helper) {
+		pthread_mutex_destroy(&pm->lock);
 		free(pm);
 		return NULL;
 	}
 	return pm;
 }
 
-/*
- * A helper stuck on a mmap lock is released when the request it waits for
- * is answered, which the daemon does without it; the join then returns.
- */
 void proc_maps_free(struct proc_maps *pm)
 {
 	if (!pm)
 		return;
-	pthread_mutex_lock(&pm->lock);
-	pm->stop = true;
-	pthread_cond_signal(&pm->wake);
-	pthread_mutex_unlock(&pm->lock);
-	pthread_join(pm->helper, NULL);
-	pthread_cond_destroy(&pm->wake);
-	pthread_cond_destroy(&pm->done);
+	offload_free(pm->helper);
 	pthread_mutex_destroy(&pm->lock);
 	free(pm);
-}
-
-static struct timespec deadline_after(uint32_t us)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_nsec += (long)us * 1000;
-	ts.tv_sec += ts.tv_nsec / 1000000000;
-	ts.tv_nsec %= 1000000000;
-	return ts;
 }
 
 bool proc_maps_find(struct proc_maps *pm, uint32_t pid, uint64_t file_id, uint64_t offset,
 		    struct proc_mapping *out)
 {
+	struct query q = { pid, file_id, offset };
 	struct map_slot *s;
-	struct timespec deadline;
-	uint64_t seq;
-	bool found = false;
 
 	pthread_mutex_lock(&pm->lock);
 	s = cache_find(pm, pid, file_id, offset);
 	if (s) {
 		s->last_use = ++pm->clock;
 		*out = s->m;
-		found = s->m.len != 0;
-		goto out;
 	}
-	if (pm->job_busy)	/* the helper is on another lookup: skip this one */
-		goto out;
-	pm->job_busy = pm->job_pending = true;
-	seq = ++pm->job_seq;
-	pm->job_pid = pid;
-	pm->job_file = file_id;
-	pm->job_offset = offset;
-	pthread_cond_signal(&pm->wake);
-	deadline = deadline_after(pm->wait_us);
-	while (pm->done_seq != seq)
-		if (pthread_cond_timedwait(&pm->done, &pm->lock, &deadline))
-			break;
-	if (pm->done_seq == seq && !pm->job_err) {
-		*out = pm->job_result;
-		found = true;
-	}
-out:
 	pthread_mutex_unlock(&pm->lock);
-	return found;
+	if (s)
+		return out->len != 0;
+	memset(out, 0, sizeof(*out));
+	if (!offload_run(pm->helper, query_job, pm, &q, sizeof(q), out, sizeof(*out), pm->wait_us))
+		return false;
+	return out->len != 0 && covers(out, offset);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "offload.h"
 #include "requester.h"
 
 #define BUCKETS		128
@@ -237,6 +238,24 @@ static ssize_t pread_line(int fd, char *buf, size_t size)
 	return n;
 }
 
+/* A thread about to block (or just woken) reads as "running": a few tries. */
+void requester_syscall_line_job(void *ctx, const void *in, void *out)
+{
+	uint32_t tid;
+	ssize_t n = -1;
+
+	(void)ctx;
+	memcpy(&tid, in, sizeof(tid));
+	for (int i = 0; i < 4; i++) {
+		n = read_proc(tid, "syscall", out, OFFLOAD_MAX_IO);
+		if (n < 0 || strncmp(out, "running", 7) != 0)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 50000 }, NULL);
+	}
+	if (n < 0)
+		*(char *)out = '\0';
+}
+
 /* Thread group, name and executable, read once per thread. */
 static int read_identity(struct requester *e)
 {
@@ -349,14 +368,15 @@ static void snap_read(struct requester *e)
  * be reused).  Called with the bucket locked.
  */
 static struct requester *lookup(struct requester_table *t, struct bucket *b, uint32_t tid,
-				bool want_syscall, bool *is_new, int *err)
+				enum requester_syscall_read how, bool *is_new, int *err)
 {
 	struct requester *e = bucket_find(b, tid);
 
 	*is_new = false;
 	*err = 0;
 	if (e) {
-		if (!want_syscall && now_ns() - e->verified_ns < REVERIFY_NS)
+		if (how == REQUESTER_SYSCALL_NEVER ||
+		    (how == REQUESTER_SYSCALL_RECHECK && now_ns() - e->verified_ns < REVERIFY_NS))
 			goto out;
 		snap_read(e);
 		if (snap.err != -ESRCH)
@@ -368,13 +388,14 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 		return NULL;
 	bucket_insert(b, e);
 	*is_new = true;
-	snap_read(e);
+	if (how != REQUESTER_SYSCALL_NEVER)
+		snap_read(e);
 out:
 	e->last_use = atomic_fetch_add(&t->clock, 1);
 	return e;
 }
 
-int requester_identify(struct requester_table *t, uint32_t tid, bool want_syscall,
+int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,
 		       struct requester_identity *id)
 {
 	struct bucket *b = bucket_of(t, tid);
@@ -383,7 +404,7 @@ int requester_identify(struct requester_table *t, uint32_t tid, bool want_syscal
 
 	pthread_mutex_lock(&b->lock);
 	snap.fresh = false;
-	e = lookup(t, b, tid, want_syscall, &id->is_new, &err);
+	e = lookup(t, b, tid, how, &id->is_new, &err);
 	if (e) {
 		id->tgid = e->tgid;
 		id->io_worker = e->io_worker;
@@ -481,7 +502,7 @@ int requester_observe(struct requester_table *t, const struct trace_event *ev,
 	if (snap.fresh && snap.tid == ev->tid)
 		e = bucket_find(b, ev->tid);
 	if (!e)
-		e = lookup(t, b, ev->tid, true, &is_new, &err);
+		e = lookup(t, b, ev->tid, REQUESTER_SYSCALL_NOW, &is_new, &err);
 	snap.fresh = false;
 	if (!e || snap.err) {
 		err = e ? snap.err : err;

@@ -37,14 +37,24 @@ struct requester_identity {
 struct requester_table *requester_table_new(void);
 void requester_table_free(struct requester_table *t);
 
+/* How much of /proc/<tid>/syscall requester_identify() may read. */
+enum requester_syscall_read {
+	REQUESTER_SYSCALL_NOW,		/* read it, for the observe that follows */
+	REQUESTER_SYSCALL_RECHECK,	/* only now and then, to see the thread lives */
+	REQUESTER_SYSCALL_NEVER,	/* not at all: it might block (offload.h) */
+};
+
 /*
- * Who is tid: fill *id.  With want_syscall, reads the thread's /proc
- * syscall line, kept (per calling thread) for the next requester_observe()
- * of the same tid; without, checks only now and then that the thread still
- * lives.  0, -ESRCH if the thread is gone, -EACCES if /proc is unreadable.
+ * Who is tid: fill *id.  With REQUESTER_SYSCALL_NOW the syscall line is
+ * kept (per calling thread) for the next requester_observe() of the same
+ * tid.  0, -ESRCH if the thread is gone, -EACCES if /proc is unreadable.
  */
-int requester_identify(struct requester_table *t, uint32_t tid, bool want_syscall,
+int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,
 		       struct requester_identity *id);
+
+/* An offload_fn: in is a uint32_t tid, out gets its /proc syscall line
+ * (NUL-terminated, "" if unreadable). */
+void requester_syscall_line_job(void *ctx, const void *in, void *out);
 
 /*
  * Fill *st for a request of ev->tid on ev->file_id: the thread's syscall,

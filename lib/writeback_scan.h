@@ -2,7 +2,7 @@
 /*
  * writeback_scan.h - find what started a writeback WRITE.  Writeback comes
  * with pid 0, so the only witnesses are the programs that have the file
- * open or mapped: the ones whose OPEN/CREATE we saw.  A thread of theirs
+ * open or mapped: the ones we saw open it or send a request on it.  A thread of theirs
  * blocked in msync, fsync, close, munmap, exit or sync is waiting for this
  * very writeback (those syscalls write and then wait); if none is, the
  * kernel's flusher started it.

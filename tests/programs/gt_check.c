@@ -127,9 +127,14 @@ static bool matches(const struct expect *e, const struct trace_event *ev)
 	       (e->syscall[0] == '-' || strcmp(e->syscall, syscall_of(ev, buf, sizeof(buf))) == 0);
 }
 
-static bool is_unknown(const struct trace_event *ev)
+/* Unknown, not wrong: no method, no trigger, or the right method with the
+ * requester's syscall unreadable. */
+static bool is_unknown(const struct expect *e, const struct trace_event *ev)
 {
+	bool method_ok = strcmp(e->method, trace_method_name(ev->method)) == 0;
+
 	return ev->method == TRACE_METHOD_UNKNOWN ||
+	       (method_ok && ev->syscall == TRACE_SYSCALL_UNREADABLE) ||
 	       (ev->method == TRACE_METHOD_WRITEBACK && ev->trigger == TRACE_TRIGGER_UNKNOWN);
 }
 
@@ -144,7 +149,7 @@ static void count(struct tally *t, const struct expect *e, const struct trace_ev
 		t->correct += units;
 		return;
 	}
-	if (is_unknown(ev))
+	if (is_unknown(e, ev))
 		t->unknown += units;
 	else
 		t->wrong += units;

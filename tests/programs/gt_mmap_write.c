@@ -13,7 +13,9 @@
  *   exit     a child stores and exits without unmapping or closing
  *   flusher  wait (cachestat) until the kernel has written everything
  *
- * usage: gt_mmap_write -g SIDE -t TRIGGER [-w MAX_WAIT_SECONDS] FILE
+ * -c SIZE creates FILE (O_CREAT, ftruncate) instead of using an existing one.
+ *
+ * usage: gt_mmap_write -g SIDE -t TRIGGER [-w MAX_WAIT_SECONDS] [-c SIZE] FILE
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ struct cachestat {
 
 struct mapped {
 	const char *path;
+	size_t create_size;	/* 0: FILE exists */
 	int fd;
 	unsigned char *p;
 	size_t size;
@@ -47,7 +50,9 @@ static void map_and_dirty(struct mapped *m)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
-	m->fd = gt_open_file(m->path, O_RDWR);
+	m->fd = gt_open_file(m->path, O_RDWR | (m->create_size ? O_CREAT | O_EXCL : 0));
+	if (m->create_size && ftruncate(m->fd, (off_t)m->create_size))
+		gt_die("ftruncate");
 	m->size = gt_file_size(m->fd);
 	m->p = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd, 0);
 	if (m->p == MAP_FAILED)
@@ -108,12 +113,13 @@ int main(int argc, char **argv)
 {
 	const char *side = NULL, *trigger = NULL;
 	unsigned int max_wait = 40;
-	struct mapped m;
+	struct mapped m = { 0 };
 	uint64_t enter;
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "g:t:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "g:t:w:c:")) != -1) {
 		switch (opt) {
+		case 'c': m.create_size = gt_parse_size(optarg); break;
 		case 'g': side = optarg; break;
 		case 't': trigger = optarg; break;
 		case 'w': max_wait = (unsigned int)atoi(optarg); break;

@@ -87,12 +87,12 @@ static void identify_gives_thread_group_once(void **state)
 	struct requester_identity id;
 
 	(void)state;
-	assert_int_equal(requester_identify(t, (uint32_t)gettid(), true, &id), 0);
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id), 0);
 	assert_int_equal(id.tgid, getpid());
 	assert_true(id.is_new);
 	assert_true(strlen(id.comm) > 0);
 	assert_true(strlen(id.exe) > 0);
-	assert_int_equal(requester_identify(t, (uint32_t)gettid(), true, &id), 0);
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id), 0);
 	assert_false(id.is_new);
 	requester_table_free(t);
 }
@@ -168,10 +168,10 @@ static void a_dead_thread_is_not_identified(void **state)
 	(void)state;
 	start_reader(&r);
 	tid = (uint32_t)r.tid;
-	assert_int_equal(requester_identify(t, tid, true, &id), 0);
+	assert_int_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id), 0);
 	stop_reader(&r);
 	/* Its cached descriptor now says ESRCH and /proc/<tid> is gone. */
-	assert_int_not_equal(requester_identify(t, tid, true, &id), 0);
+	assert_int_not_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id), 0);
 	requester_table_free(t);
 }
 

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * offload.c - a few helper threads, one job each (offload.h).  Callers take
+ * a free helper, or wait for one while the busy ones run within their
+ * waits; when every helper holds a job that overstayed its wait, they are
+ * stuck and callers give up at once, so a stuck read costs labels, never
+ * more than one bounded wait.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "offload.h"
+
+#define HELPERS	4	/* writeback WRITEs come several at a time */
+
+struct helper {
+	struct offload *o;
+	pthread_t thread;
+	pthread_cond_t wake;		/* a job for this helper, or stop */
+	bool pending, busy;
+	uint64_t seq, done_seq;
+	struct timespec stuck_at;	/* when the current job overstays its wait */
+	offload_fn *fn;
+	void *ctx;
+	unsigned char in[OFFLOAD_MAX_IO], out[OFFLOAD_MAX_IO];
+};
+
+struct offload {
+	pthread_mutex_t lock;	/* protects everything, helpers included */
+	pthread_cond_t done;	/* some job finished */
+	bool stop;
+	unsigned int started;
+	struct helper helpers[HELPERS];
+};
+
+static void *helper_main(void *arg)
+{
+	struct helper *h = arg;
+	struct offload *o = h->o;
+	unsigned char in[OFFLOAD_MAX_IO], out[OFFLOAD_MAX_IO];
+
+	pthread_mutex_lock(&o->lock);
+	for (;;) {
+		uint64_t seq;
+		offload_fn *fn;
+		void *ctx;
+
+		while (!o->stop && !h->pending)
+			pthread_cond_wait(&h->wake, &o->lock);
+		if (o->stop)
+			break;
+		h->pending = false;
+		seq = h->seq;
+		fn = h->fn;
+		ctx = h->ctx;
+		memcpy(in, h->in, sizeof(in));
+		pthread_mutex_unlock(&o->lock);
+		memset(out, 0, sizeof(out));
+		fn(ctx, in, out);	/* may block: unlocked */
+		pthread_mutex_lock(&o->lock);
+		memcpy(h->out, out, sizeof(out));
+		h->done_seq = seq;
+		h->busy = false;
+		pthread_cond_broadcast(&o->done);
+	}
+	pthread_mutex_unlock(&o->lock);
+	return NULL;
+}
+
+struct offload *offload_new(void)
+{
+	struct offload *o = calloc(1, sizeof(*o));
+	pthread_condattr_t ca;
+
+	if (!o)
+		return NULL;
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&o->done, &ca);
+	pthread_condattr_destroy(&ca);
+	for (; o->started < HELPERS; o->started++) {
+		struct helper *h = &o->helpers[o->started];
+
+		h->o = o;
+		pthread_cond_init(&h->wake, NULL);
+		if (pthread_create(&h->thread, NULL, helper_main, h)) {
+			pthread_cond_destroy(&h->wake);
+			offload_free(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* A helper stuck in a read is released once the daemon answers the request
+ * the target waits on, which it does without the helper: the join returns. */
+void offload_free(struct offload *o)
+{
+	if (!o)
+		return;
+	pthread_mutex_lock(&o->lock);
+	o->stop = true;
+	for (unsigned int i = 0; i < o->started; i++)
+		pthread_cond_signal(&o->helpers[i].wake);
+	pthread_mutex_unlock(&o->lock);
+	for (unsigned int i = 0; i < o->started; i++) {
+		pthread_join(o->helpers[i].thread, NULL);
+		pthread_cond_destroy(&o->helpers[i].wake);
+	}
+	pthread_cond_destroy(&o->done);
+	pthread_mutex_destroy(&o->lock);
+	free(o);
+}
+
+static struct timespec deadline_after(uint32_t us)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += (long)us * 1000;
+	ts.tv_sec += ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	return ts;
+}
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * A free helper; else NULL with *next set to the earliest time a busy one
+ * will be stuck, or NULL and *all_stuck if every one already is.
+ */
+static struct helper *free_helper(struct offload *o, struct timespec *next, bool *all_stuck)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	*all_stuck = true;
+	for (unsigned int i = 0; i < HELPERS; i++) {
+		struct helper *h = &o->helpers[i];
+
+		if (!h->busy)
+			return h;
+		if (before(&now, &h->stuck_at)) {
+			if (*all_stuck || before(&h->stuck_at, next))
+				*next = h->stuck_at;
+			*all_stuck = false;
+		}
+	}
+	return NULL;
+}
+
+bool offload_run(struct offload *o, offload_fn *fn, void *ctx, const void *in, size_t in_len,
+		 void *out, size_t out_len, uint32_t wait_us)
+{
+	struct timespec deadline, next;
+	struct helper *h;
+	bool finished = false, all_stuck;
+	uint64_t seq;
+
+	if (in_len > OFFLOAD_MAX_IO || out_len > OFFLOAD_MAX_IO)
+		return false;
+	pthread_mutex_lock(&o->lock);
+	while (!(h = free_helper(o, &next, &all_stuck))) {
+		if (all_stuck)
+			goto out;
+		pthread_cond_timedwait(&o->done, &o->lock, &next);
+	}
+	deadline = deadline_after(wait_us);
+	h->stuck_at = deadline;
+	h->busy = h->pending = true;
+	seq = ++h->seq;
+	h->fn = fn;
+	h->ctx = ctx;
+	memcpy(h->in, in, in_len);
+	pthread_cond_signal(&h->wake);
+	while (h->done_seq != seq)
+		if (pthread_cond_timedwait(&o->done, &o->lock, &deadline))
+			break;
+	finished = h->done_seq == seq;
+	if (finished)
+		memcpy(out, h->out, out_len);
+out:
+	pthread_mutex_unlock(&o->lock);
+	return finished;
+}
