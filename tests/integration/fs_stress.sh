@@ -31,14 +31,15 @@ stress() {
 		fail "stress-ng $what stressors on the mount: exit $rc (expected 0) or a failure reported"
 	fi
 	# The stressors are the options given an instance count of 1.
+	# shellcheck disable=SC2086 # split the option list into words
 	names=$(printf '%s\n' $2 | awk 'prev ~ /^--/ && $0 == "1" { print substr(prev, 3) } { prev = $0 }')
 	for name in $names; do
 		ops=$(awk -v n="$name" '$2 == "metrc:" && $4 == n && $5 ~ /^[0-9]+$/ { print $5; exit }' \
 			"$T/$what.out")
-		[ -n "$ops" ] && [ "$ops" -gt 0 ] || {
+		if [ -z "$ops" ] || [ "$ops" -eq 0 ]; then
 			tail -30 "$T/$what.out" >&2
 			fail "stress-ng $what: stressor $name completed ${ops:-no} bogo ops, expected at least 1"
-		}
+		fi
 		printf '%s=%s ' "$name" "$ops"
 	done
 	echo "($what, ${SECONDS_EACH}s, verified)"
