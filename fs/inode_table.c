@@ -34,6 +34,7 @@ struct inode_table {
 	uint64_t evictions;
 	/* read-only after creation: */
 	struct inode_node root;
+	int mount_fd;			/* open_by_handle_at refuses O_PATH ones */
 };
 
 static size_t key_hash(uint64_t dev, uint64_t ino)
@@ -355,7 +356,7 @@ int inode_fd_get(struct inode_table *t, struct inode_node *n)
 	t->handle_opens++;
 	pthread_mutex_unlock(&t->lock);
 
-	fd = open_path_fd(t, t->root.fd, NULL, n->handle);
+	fd = open_path_fd(t, t->mount_fd, NULL, n->handle);
 	if (fd < 0)
 		return fd;
 	pthread_mutex_lock(&t->lock);
@@ -402,8 +403,11 @@ struct inode_table *inode_table_new(int root_fd, unsigned int max_fds, char *err
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (fstat(root_fd, &st)) {
-		snprintf(err, errlen, "cannot stat the source: %s", strerror(errno));
+	t->mount_fd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->mount_fd < 0 || fstat(root_fd, &st)) {
+		snprintf(err, errlen, "cannot open the source: %s", strerror(errno));
+		if (t->mount_fd >= 0)
+			close(t->mount_fd);
 		free(t->buckets);
 		free(t);
 		return NULL;
@@ -435,6 +439,7 @@ void inode_table_free(struct inode_table *t)
 				node_free(n);
 		}
 	}
+	close(t->mount_fd);
 	pthread_mutex_destroy(&t->lock);
 	free(t->buckets);
 	free(t);

@@ -228,6 +228,15 @@ out_err:
 	op_trace_end(&t, res);
 }
 
+/* Reply to a request that made a name: its entry, or the error. */
+static void reply_created(fuse_req_t req, int res, const struct fuse_entry_param *e)
+{
+	if (res)
+		fuse_reply_err(req, -res);
+	else
+		fuse_reply_entry(req, e);
+}
+
 /* What a creating request makes: mknod/mkdir/symlink differ only in this. */
 struct new_object {
 	enum trace_op op;
@@ -268,7 +277,7 @@ static void afs_make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fd = afs_fd_get(req, dir);
 	if (fd < 0) {
 		res = fd;
-		goto out_err;
+		goto out;
 	}
 	switched = creds_become(req, d->switch_creds);
 	res = make_object(fd, name, o);
@@ -276,14 +285,8 @@ static void afs_make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	if (!res)
 		res = afs_lookup_entry(req, dir, fd, name, &e);
 	afs_fd_put(req, dir);
-	if (res)
-		goto out_err;
-	fuse_reply_entry(req, &e);
-	op_trace_end(&t, 0);
-	return;
-
-out_err:
-	fuse_reply_err(req, -res);
+out:
+	reply_created(req, res, &e);
 	op_trace_end(&t, res);
 }
 
@@ -324,13 +327,13 @@ static void afs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const
 	fd = afs_fd_get(req, n);
 	if (fd < 0) {
 		res = fd;
-		goto out_err;
+		goto out;
 	}
 	dfd = afs_fd_get(req, dir);
 	if (dfd < 0) {
 		afs_fd_put(req, n);
 		res = dfd;
-		goto out_err;
+		goto out;
 	}
 	afs_proc_path(path, fd);
 	switched = creds_become(req, d->switch_creds);
@@ -340,14 +343,8 @@ static void afs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const
 		res = afs_lookup_entry(req, dir, dfd, newname, &e);
 	afs_fd_put(req, dir);
 	afs_fd_put(req, n);
-	if (res)
-		goto out_err;
-	fuse_reply_entry(req, &e);
-	op_trace_end(&t, 0);
-	return;
-
-out_err:
-	fuse_reply_err(req, -res);
+out:
+	reply_created(req, res, &e);
 	op_trace_end(&t, res);
 }
 

@@ -6,7 +6,7 @@
  * descriptors, and descriptors in use never being closed.
  *
  * Reopening by file handle needs CAP_DAC_READ_SEARCH: tests that depend on
- * it are skipped (not passed) without it.
+ * it are skipped (not passed) when not run as root, and fail as root.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -109,18 +109,13 @@ static int open_fds(void)
 	return n;
 }
 
+/* Root has CAP_DAC_READ_SEARCH, which open_by_handle_at needs. */
 static bool can_open_by_handle(void)
 {
-	struct inode_table *t = new_table(1);
-	struct inode_node *a = lookup(t, "f1"), *b = lookup(t, "f2");
-	int fd;
-
-	(void)b;	/* looking b up evicted a's descriptor: a must be reopened */
-	fd = inode_fd_get(t, a);
-	if (fd >= 0)
-		inode_fd_put(t, a);
-	inode_table_free(t);
-	return fd >= 0;
+	if (geteuid() == 0)
+		return true;
+	print_message("not root: cannot reopen by file handle\n");
+	return false;
 }
 
 static void repeated_lookups_return_one_node_counted_per_lookup(void **state)
