@@ -23,6 +23,7 @@ size=${SIZE_MIB}m
 verify=crc32c
 do_verify=1
 verify_fatal=1
+verify_state_save=0
 fsync_on_close=1
 stonewall
 
@@ -59,6 +60,7 @@ directory=$1
 size=${SIZE_MIB}m
 verify=crc32c
 verify_fatal=1
+verify_state_save=0
 invalidate=1
 stonewall
 
@@ -94,7 +96,8 @@ JOBS
 run_fio() {
 	local what=$1 jobs=$2 dir=$3 direction=$4 rc=0
 	$jobs "$dir" >"$T/$what.fio"
-	fio --output-format=json --output="$T/$what.json" "$T/$what.fio" 2>"$T/$what.err" || rc=$?
+	(cd "$T" && fio --output-format=json --output="$T/$what.json" "$T/$what.fio") \
+		2>"$T/$what.err" || rc=$?
 	if [ "$rc" -ne 0 ] || grep -qi 'verify\|bad magic\|crc' "$T/$what.err"; then
 		cat "$T/$what.err" >&2
 		fail "$what: fio exited $rc or reported a verify failure (stderr above)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/integration/fs_helpers.sh - shared by the passthrough tests (fs_*.sh).
 #
 # Sourced after lib.sh.  Gives the "same as a native directory" tools: the
@@ -39,7 +40,7 @@ assert_nothing_mounted_under_T() {
 
 # open_fd_count PID: how many descriptors PID has open now (0 once gone).
 open_fd_count() {
-	ls "/proc/$1/fd" 2>/dev/null | wc -l
+	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
 }
 
 # expect_refusal WHAT NEEDLE CMD...: CMD (an accessfs invocation) must exit
