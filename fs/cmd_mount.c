@@ -319,6 +319,18 @@ static int serve(struct mount_cmd *c, struct fuse_session *se)
 	return res;
 }
 
+/*
+ * libfuse installs its unmount handlers only over default dispositions, but
+ * a daemon started with & from a script inherits SIGINT ignored: restore
+ * the defaults so SIGINT, SIGTERM and SIGHUP always unmount cleanly.
+ */
+static void default_exit_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+}
+
 static void on_sigusr1(int sig)
 {
 	(void)sig;
@@ -415,6 +427,7 @@ static int run(struct mount_cmd *c, struct accessfs_daemon *d, int report_fd)
 	d->se = new_session(c, d);
 	if (!d->se)
 		return 1;
+	default_exit_signals();
 	if (fuse_set_signal_handlers(d->se) || sigaction(SIGUSR1, &sa, NULL))
 		goto out_destroy;
 	if (fuse_session_mount(d->se, c->mountpoint))

@@ -165,7 +165,7 @@ static void afs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	buf.buf[0].pos = off;
 	if (op_trace_on(&t))
 		expect = readable_bytes(file_fd(fi), off, size);
-	res = fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+	res = fuse_reply_data(req, &buf, 0);
 	op_trace_end(&t, res < 0 ? res : expect);
 }
 
