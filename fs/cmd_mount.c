@@ -42,6 +42,7 @@ struct mount_cmd {
 	const char *source_arg, *mountpoint_arg;
 	char source[PATH_MAX], mountpoint[PATH_MAX];
 	char trace[2 * PATH_MAX + 2];
+	bool trace_reserved;	/* we created the (still empty) trace file */
 };
 
 static void usage(FILE *out)
@@ -149,6 +150,33 @@ static void default_trace_name(char *buf, size_t len)
 	snprintf(buf, len, "accessfs-%s-%s-%d.trace", host, stamp, (int)getpid());
 }
 
+/*
+ * Create the trace file before mounting, so that a trace that exists or
+ * cannot be created is refused before anything is mounted (the writer
+ * only opens it in the INIT callback, when the mount is already up).
+ */
+static int reserve_trace(struct mount_cmd *c)
+{
+	int fd = open(c->trace, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		fprintf(stderr, "accessfs: %s: %s (trace)\n", c->trace, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	c->trace_reserved = true;
+	return 0;
+}
+
+/* A mount that failed leaves no empty trace file behind. */
+static void unreserve_trace(const struct mount_cmd *c)
+{
+	struct stat st;
+
+	if (c->trace_reserved && stat(c->trace, &st) == 0 && st.st_size == 0)
+		unlink(c->trace);
+}
+
 /* Absolute trace path, refused inside the mountpoint (it would trace itself). */
 static int resolve_trace(struct mount_cmd *c)
 {
@@ -177,7 +205,7 @@ static int resolve_trace(struct mount_cmd *c)
 			" itself: give -o trace=PATH outside it\n", c->trace, c->mountpoint);
 		return -1;
 	}
-	return 0;
+	return reserve_trace(c);
 }
 
 static int check_dev_fuse(void)
@@ -464,9 +492,13 @@ int cmd_mount(int argc, char **argv)
 		return res - 1;
 	if (!c.foreground && (report_fd = fork_daemon()) < 0)
 		return 1;
-	if (prepare(&c, &d))
+	if (prepare(&c, &d)) {
+		unreserve_trace(&c);
 		return 1;
+	}
 	res = run(&c, &d, report_fd);
+	if (res)
+		unreserve_trace(&c);
 	inode_table_free(d.inodes);
 	options_free(&c.opts);
 	return res;

@@ -241,8 +241,9 @@ static struct trace_writer *open_writer(const struct accessfs_daemon *d,
 		{ TRACE_HDR_flush_interval_ms, interval },
 	};
 
+	/* cmd_mount.c created the file, empty, before mounting. */
 	return trace_writer_open(d->trace_path, fields, sizeof(fields) / sizeof(fields[0]),
-				 false, err, errlen);
+				 true, err, errlen);
 }
 
 int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_conn *conn,
