@@ -13,6 +13,7 @@
 #include "offload.h"
 
 #define HELPERS	4	/* writeback WRITEs come several at a time */
+#define OFFLOAD_START_CAP_US	200000	/* most a job may wait to be started */
 
 struct helper {
 	struct offload *o;
@@ -20,6 +21,7 @@ struct helper {
 	pthread_cond_t wake;		/* a job for this helper, or stop */
 	bool pending, busy;
 	uint64_t seq, done_seq;
+	uint32_t wait_us;		/* the current job's wait, from its start */
 	struct timespec stuck_at;	/* when the current job overstays its wait */
 	offload_fn *fn;
 	void *ctx;
@@ -33,6 +35,22 @@ struct offload {
 	unsigned int started;
 	struct helper helpers[HELPERS];
 };
+
+static struct timespec deadline_after(uint32_t us)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += (long)us * 1000;
+	ts.tv_sec += ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	return ts;
+}
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
 
 static void *helper_main(void *arg)
 {
@@ -51,6 +69,12 @@ static void *helper_main(void *arg)
 		if (o->stop)
 			break;
 		h->pending = false;
+		/*
+		 * The wait runs from here: a job that is merely waiting to be
+		 * scheduled (a loaded machine) is not stuck on a lock.
+		 */
+		h->stuck_at = deadline_after(h->wait_us);
+		pthread_cond_broadcast(&o->done);
 		seq = h->seq;
 		fn = h->fn;
 		ctx = h->ctx;
@@ -114,22 +138,6 @@ void offload_free(struct offload *o)
 	free(o);
 }
 
-static struct timespec deadline_after(uint32_t us)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_nsec += (long)us * 1000;
-	ts.tv_sec += ts.tv_nsec / 1000000000;
-	ts.tv_nsec %= 1000000000;
-	return ts;
-}
-
-static bool before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
 /*
  * A free helper; else NULL with *next set to the earliest time a busy one
  * will be stuck, or NULL and *all_stuck if every one already is.
@@ -170,17 +178,24 @@ bool offload_run(struct offload *o, offload_fn *fn, void *ctx, const void *in, s
 			goto out;
 		pthread_cond_timedwait(&o->done, &o->lock, &next);
 	}
-	deadline = deadline_after(wait_us);
-	h->stuck_at = deadline;
+	h->stuck_at = deadline_after(OFFLOAD_START_CAP_US);
+	h->wait_us = wait_us;
 	h->busy = h->pending = true;
 	seq = ++h->seq;
 	h->fn = fn;
 	h->ctx = ctx;
 	memcpy(h->in, in, in_len);
 	pthread_cond_signal(&h->wake);
-	while (h->done_seq != seq)
-		if (pthread_cond_timedwait(&o->done, &o->lock, &deadline))
+	while (h->done_seq != seq) {
+		struct timespec now;
+
+		deadline = h->stuck_at;	/* moves when the helper starts the job */
+		if (pthread_cond_timedwait(&o->done, &o->lock, &deadline) == 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!before(&now, &h->stuck_at))
 			break;
+	}
 	finished = h->done_seq == seq;
 	if (finished)
 		memcpy(out, h->out, out_len);

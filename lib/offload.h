@@ -34,7 +34,9 @@ void offload_free(struct offload *o);
  * nothing of the caller's is touched after a timeout.  Waits its turn
  * while earlier jobs run within their own waits.  true if fn finished
  * within wait_us; false if it did not, or an earlier job is stuck (then fn
- * does not run at all).
+ * does not run at all).  The wait counts from when the helper starts fn,
+ * so a loaded machine's scheduling delay (up to 200 ms) is not taken for
+ * a stuck read.
  */
 bool offload_run(struct offload *o, offload_fn *fn, void *ctx, const void *in, size_t in_len,
 		 void *out, size_t out_len, uint32_t wait_us);
