@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "creds.h"
 #include "daemon.h"
+#include "runtime_file.h"
 #include "trace_hook.h"
 
 /* Defined in main.c (which dispatches the subcommands). */
@@ -450,6 +451,7 @@ static int prepare(struct mount_cmd *c, struct accessfs_daemon *d)
 static int run(struct mount_cmd *c, struct accessfs_daemon *d, int report_fd)
 {
 	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	char runtime[64] = "";
 	int res, status = 1;
 
 	d->se = new_session(c, d);
@@ -467,7 +469,10 @@ static int run(struct mount_cmd *c, struct accessfs_daemon *d, int report_fd)
 		goto out_unmount;
 	if (report_fd >= 0)
 		detach(report_fd);
+	if (d->trace_path)
+		runtime_file_create(c->mountpoint, d->trace_path, runtime, sizeof(runtime));
 	res = serve(c, d->se);
+	runtime_file_remove(runtime);
 	status = res < 0 ? 1 : 0;	/* > 0: ended by a signal, cleanly */
 	if (res < 0)
 		fprintf(stderr, "accessfs: %s\n", strerror(-res));
