@@ -28,7 +28,7 @@ cleanup() {
 		wait "$DAEMON_PID" 2>/dev/null || true
 	fi
 	# Anything else a test mounted under $T.
-	grep " $T/" /proc/mounts 2>/dev/null | awk '{print $2}' | while read -r m; do
+	{ grep " $T/" /proc/mounts 2>/dev/null || true; } | awk '{print $2}' | while read -r m; do
 		fusermount3 -uz "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
 	done
 	rm -rf "$T"

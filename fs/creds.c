@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * creds.c - per-thread fsuid/fsgid/groups switching for requests that
+ * create files (see creds.h).  The caller's groups come from
+ * fuse_req_getgroups(), which reads /proc: a few microseconds, paid only by
+ * requests that create names, never by reads and writes.
+ */
+#include <sys/fsuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "creds.h"
+
+#define CREDS_MAX_GROUPS 256
+
+static gid_t own_groups[CREDS_MAX_GROUPS];
+static int own_ngroups;
+
+void creds_init(void)
+{
+	int n = getgroups(CREDS_MAX_GROUPS, own_groups);
+
+	own_ngroups = n > 0 ? n : 0;
+}
+
+/* glibc's setgroups() changes all threads; the syscall changes only this one. */
+static void thread_setgroups(int n, const gid_t *list)
+{
+	syscall(SYS_setgroups, (size_t)n, list);
+}
+
+bool creds_become(fuse_req_t req, bool enabled)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	gid_t groups[CREDS_MAX_GROUPS];
+	int n;
+
+	if (!enabled)
+		return false;
+	n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, groups);
+	if (n < 0)
+		n = 0;		/* unknown: no supplementary groups rather than root's */
+	thread_setgroups(n < CREDS_MAX_GROUPS ? n : CREDS_MAX_GROUPS, groups);
+	setfsgid(ctx->gid);
+	setfsuid(ctx->uid);
+	return true;
+}
+
+void creds_restore(bool switched)
+{
+	if (!switched)
+		return;
+	setfsuid(0);
+	setfsgid(0);
+	thread_setgroups(own_ngroups, own_groups);
+}

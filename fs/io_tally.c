@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * io_tally.c - counts for the live views.  Only data requests count:
+ * metadata requests would drown the figures a live view is for.  Bytes
+ * are what the request moved (its result), not what was asked for.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "io_tally.h"
+
+static const char *const headings[] = {
+#define X(e, heading) [IO_##e] = heading,
+	IO_COLUMNS(X)
+#undef X
+};
+
+const char *io_column_heading(enum io_column c)
+{
+	return headings[c];
+}
+
+static enum io_column read_column(unsigned int method)
+{
+	if (method == TRACE_METHOD_READ)
+		return IO_READ_SYSCALL;
+	if (method == TRACE_METHOD_MMAP || method == TRACE_METHOD_POPULATE)
+		return IO_READ_MMAP;
+	return IO_READ_OTHER;
+}
+
+static enum io_column write_column(unsigned int method)
+{
+	if (method == TRACE_METHOD_WRITE)
+		return IO_WRITE_SYSCALL;
+	if (method == TRACE_METHOD_WRITEBACK)
+		return IO_WRITE_BACK;
+	return IO_WRITE_OTHER;
+}
+
+int io_tally_add(struct io_tally *t, const struct trace_event *ev)
+{
+	uint64_t bytes = ev->result > 0 ? (uint64_t)ev->result : 0;
+
+	if (ev->op >= TRACE_OP_COUNT || !trace_op_is_data(ev->op))
+		return 0;
+	t->requests++;
+	if (ev->op == TRACE_OP_READ) {
+		t->reads++;
+		t->bytes[read_column(ev->method)] += bytes;
+	} else if (ev->op == TRACE_OP_WRITE) {
+		t->writes++;
+		t->bytes[write_column(ev->method)] += bytes;
+	} else if (ev->op == TRACE_OP_COPY_FILE_RANGE) {
+		t->bytes[IO_READ_OTHER] += bytes;
+	}
+	return 1;
+}
+
+void io_tally_sum(struct io_tally *total, const struct io_tally *delta)
+{
+	total->requests += delta->requests;
+	total->reads += delta->reads;
+	total->writes += delta->writes;
+	for (int c = 0; c < IO_NCOLUMNS; c++)
+		total->bytes[c] += delta->bytes[c];
+}
+
+uint64_t io_tally_read_bytes(const struct io_tally *t)
+{
+	return t->bytes[IO_READ_SYSCALL] + t->bytes[IO_READ_MMAP] + t->bytes[IO_READ_OTHER];
+}
+
+uint64_t io_tally_write_bytes(const struct io_tally *t)
+{
+	return t->bytes[IO_WRITE_SYSCALL] + t->bytes[IO_WRITE_BACK] + t->bytes[IO_WRITE_OTHER];
+}
+
+/* Keys are stored +1 so that key 0 (the kernel's pid) can be counted too. */
+static struct io_tally_entry *map_slot(struct io_tally_entry *e, size_t cap, uint64_t key)
+{
+	size_t i = (size_t)((key + 1) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+
+	while (e[i].key && e[i].key != key + 1)
+		i = (i + 1) & (cap - 1);
+	return &e[i];
+}
+
+static int map_grow(struct io_tally_map *m)
+{
+	size_t cap = m->capacity ? m->capacity * 2 : 64;
+	struct io_tally_entry *e = calloc(cap, sizeof(*e));
+
+	if (!e)
+		return -1;
+	for (size_t i = 0; i < m->capacity; i++)
+		if (m->entries[i].key)
+			*map_slot(e, cap, m->entries[i].key - 1) = m->entries[i];
+	free(m->entries);
+	m->entries = e;
+	m->capacity = cap;
+	return 0;
+}
+
+struct io_tally_entry *io_tally_map_get(struct io_tally_map *m, uint64_t key)
+{
+	struct io_tally_entry *e;
+
+	if ((m->count + 1) * 2 > m->capacity && map_grow(m) < 0)
+		return NULL;
+	e = map_slot(m->entries, m->capacity, key);
+	if (!e->key) {
+		e->key = key + 1;
+		m->count++;
+	}
+	return e;
+}
+
+static uint64_t entry_bytes(const struct io_tally_entry *e)
+{
+	return io_tally_read_bytes(&e->tally) + io_tally_write_bytes(&e->tally);
+}
+
+static int by_bytes_desc(const void *a, const void *b)
+{
+	uint64_t x = entry_bytes(*(struct io_tally_entry *const *)a);
+	uint64_t y = entry_bytes(*(struct io_tally_entry *const *)b);
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+struct io_tally_entry **io_tally_map_sorted(const struct io_tally_map *m, size_t *n)
+{
+	struct io_tally_entry **v = calloc(m->count + 1, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < m->capacity; i++)
+		if (m->entries[i].key && m->entries[i].tally.requests)
+			v[(*n)++] = &m->entries[i];
+	qsort(v, *n, sizeof(*v), by_bytes_desc);
+	return v;
+}
+
+void io_tally_map_clear(struct io_tally_map *m)
+{
+	for (size_t i = 0; i < m->capacity; i++)
+		memset(&m->entries[i].tally, 0, sizeof(m->entries[i].tally));
+}
+
+void io_tally_map_free(struct io_tally_map *m)
+{
+	free(m->entries);
+	memset(m, 0, sizeof(*m));
+}

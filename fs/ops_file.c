@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ops_file.c - FUSE operations on open files: open, create, read, write,
+ * flush, release, fsync, fallocate, copy_file_range, lseek, flock.
+ *
+ * The file handle is the backing descriptor itself.  An open file keeps its
+ * node's O_PATH descriptor in use until release (so the LRU never closes
+ * it and an unlinked open file stays reachable).  Reads are spliced from
+ * the backing file to /dev/fuse (fuse_reply_data with a descriptor buffer),
+ * writes copied with fuse_buf_copy, so neither allocates per request.
+ *
+ * POSIX locks (fcntl F_SETLK) are left to the kernel, which keeps them
+ * locally per mount (no getlk/setlk here): they are not seen by programs
+ * using the backing directory directly.  flock() is passed through.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "creds.h"
+#include "daemon.h"
+#include "trace_hook.h"
+
+static int file_fd(const struct fuse_file_info *fi)
+{
+	return (int)fi->fh;
+}
+
+/*
+ * With the writeback cache the kernel may read through a write-only file
+ * and handles O_APPEND itself (as libfuse's passthrough_ll explains).
+ */
+static int backing_flags(const struct accessfs_daemon *d, int flags)
+{
+	if (d->opts.writeback && (flags & O_ACCMODE) == O_WRONLY)
+		flags = (flags & ~O_ACCMODE) | O_RDWR;
+	if (d->opts.writeback)
+		flags &= ~O_APPEND;
+	return (flags & ~O_NOFOLLOW) | O_CLOEXEC;
+}
+
+static void set_open_reply(const struct accessfs_daemon *d, struct fuse_file_info *fi, int fd)
+{
+	fi->fh = (uint64_t)fd;
+	fi->direct_io = d->opts.direct_io;
+	fi->keep_cache = options_keep_cache(&d->opts);
+}
+
+static void afs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct accessfs_daemon *d = afs_daemon(req);
+	struct inode_node *n = afs_node(req, ino);
+	char path[AFS_PROC_PATH_MAX];
+	struct op_trace t;
+	int pfd, fd;
+
+	op_trace_begin(&t, req, TRACE_OP_OPEN, ino, 0, 0, 0, (uint32_t)fi->flags);
+	pfd = afs_fd_get(req, n);
+	if (pfd < 0) {
+		fd = pfd;
+		goto out_err;
+	}
+	afs_proc_path(path, pfd);
+	fd = open(path, backing_flags(d, fi->flags));
+	if (fd < 0) {
+		fd = -errno;
+		afs_fd_put(req, n);
+		goto out_err;
+	}
+	set_open_reply(d, fi, fd);
+	op_trace_fh(&t, (uint64_t)fd);
+	if (fuse_reply_open(req, fi)) {		/* interrupted: no release will come */
+		close(fd);
+		afs_fd_put(req, n);
+	}
+	op_trace_end(&t, 0);
+	return;
+
+out_err:
+	fuse_reply_err(req, -fd);
+	op_trace_end(&t, fd);
+}
+
+/* Keep the new node's descriptor in use while the file is open; 0 or -errno. */
+static int pin_created(fuse_req_t req, fuse_ino_t ino)
+{
+	int fd = afs_fd_get(req, afs_node(req, ino));
+
+	return fd < 0 ? fd : 0;
+}
+
+static void afs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+		       struct fuse_file_info *fi)
+{
+	struct accessfs_daemon *d = afs_daemon(req);
+	struct inode_node *dir = afs_node(req, parent);
+	struct fuse_entry_param e;
+	struct op_trace t;
+	int dfd, fd, res;
+	bool switched;
+
+	op_trace_begin_name(&t, req, TRACE_OP_CREATE, parent, name, 0, NULL, (uint32_t)fi->flags);
+	dfd = afs_fd_get(req, dir);
+	if (dfd < 0) {
+		res = dfd;
+		goto out_err;
+	}
+	switched = creds_become(req, d->switch_creds);
+	fd = openat(dfd, name, backing_flags(d, fi->flags) | O_CREAT, mode);
+	res = fd < 0 ? -errno : 0;
+	creds_restore(switched);
+	if (!res)
+		res = afs_lookup_entry(req, dir, dfd, name, &e);
+	afs_fd_put(req, dir);
+	if (!res && (res = pin_created(req, e.ino)))
+		inode_table_forget(d->inodes, afs_node(req, e.ino), 1);
+	if (res) {
+		if (fd >= 0)
+			close(fd);
+		goto out_err;
+	}
+	set_open_reply(d, fi, fd);
+	op_trace_fh(&t, (uint64_t)fd);
+	if (fuse_reply_create(req, &e, fi)) {	/* interrupted: forget it ourselves */
+		close(fd);
+		afs_fd_put(req, afs_node(req, e.ino));
+		inode_table_forget(d->inodes, afs_node(req, e.ino), 1);
+	}
+	op_trace_end(&t, 0);
+	return;
+
+out_err:
+	fuse_reply_err(req, -res);
+	op_trace_end(&t, res);
+}
+
+/* What a read at off will return, for the trace: the reply is spliced unseen. */
+static int64_t readable_bytes(int fd, off_t off, size_t size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return (int64_t)size;
+	if (st.st_size <= off)
+		return 0;
+	return st.st_size - off < (off_t)size ? st.st_size - off : (int64_t)size;
+}
+
+static void afs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+	struct op_trace t;
+	int64_t expect = 0;
+	int res;
+
+	op_trace_begin(&t, req, TRACE_OP_READ, ino, fi->fh, (uint64_t)off, size, 0);
+	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+	buf.buf[0].fd = file_fd(fi);
+	buf.buf[0].pos = off;
+	if (op_trace_on(&t))
+		expect = readable_bytes(file_fd(fi), off, size);
+	res = fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+	op_trace_end(&t, res < 0 ? res : expect);
+}
+
+static void afs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in_buf,
+			  off_t off, struct fuse_file_info *fi)
+{
+	struct fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(in_buf));
+	struct op_trace t;
+	ssize_t res;
+
+	op_trace_begin(&t, req, TRACE_OP_WRITE, ino, fi->fh, (uint64_t)off, out.buf[0].size,
+		       fi->writepage ? TRACE_WRITE_CACHE : 0);
+	out.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+	out.buf[0].fd = file_fd(fi);
+	out.buf[0].pos = off;
+	res = fuse_buf_copy(&out, in_buf, 0);
+	if (res < 0)
+		fuse_reply_err(req, (int)-res);
+	else
+		fuse_reply_write(req, (size_t)res);
+	op_trace_end(&t, res);
+}
+
+/* Reply with the result of a syscall that returns 0 or -1 with errno. */
+static int reply_status(fuse_req_t req, int ret)
+{
+	int res = ret ? -errno : 0;
+
+	fuse_reply_err(req, -res);
+	return res;
+}
+
+/* Close a duplicate, so the backing fs sees the close (NFS flushes there). */
+static void afs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct op_trace t;
+	int dup_fd;
+
+	op_trace_begin(&t, req, TRACE_OP_FLUSH, ino, fi->fh, 0, 0, 0);
+	dup_fd = dup(file_fd(fi));
+	op_trace_end(&t, reply_status(req, dup_fd < 0 ? -1 : close(dup_fd)));
+}
+
+static void afs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct op_trace t;
+
+	op_trace_begin(&t, req, TRACE_OP_RELEASE, ino, fi->fh, 0, 0, 0);
+	close(file_fd(fi));
+	afs_fd_put(req, afs_node(req, ino));
+	fuse_reply_err(req, 0);
+	op_trace_end(&t, 0);
+}
+
+static void afs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
+{
+	struct op_trace t;
+	int fd = file_fd(fi);
+
+	op_trace_begin(&t, req, TRACE_OP_FSYNC, ino, fi->fh, 0, 0,
+		       datasync ? TRACE_FSYNC_DATASYNC : 0);
+	op_trace_end(&t, reply_status(req, datasync ? fdatasync(fd) : fsync(fd)));
+}
+
+static void afs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
+			  struct fuse_file_info *fi)
+{
+	struct op_trace t;
+
+	op_trace_begin(&t, req, TRACE_OP_FALLOCATE, ino, fi->fh, (uint64_t)off, (uint64_t)len,
+		       (uint32_t)mode);
+	op_trace_end(&t, reply_status(req, fallocate(file_fd(fi), mode, off, len)));
+}
+
+static void afs_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+				struct fuse_file_info *fi_in, fuse_ino_t ino_out, off_t off_out,
+				struct fuse_file_info *fi_out, size_t len, int flags)
+{
+	struct op_trace t;
+	ssize_t res;
+
+	op_trace_begin(&t, req, TRACE_OP_COPY_FILE_RANGE, ino_in, fi_in->fh, (uint64_t)off_in,
+		       len, (uint32_t)flags);
+	op_trace_file2(&t, req, ino_out);
+	res = copy_file_range(file_fd(fi_in), &off_in, file_fd(fi_out), &off_out, len,
+			      (unsigned int)flags);
+	if (res < 0) {
+		res = -errno;
+		fuse_reply_err(req, (int)-res);
+	} else {
+		fuse_reply_write(req, (size_t)res);
+	}
+	op_trace_end(&t, res);
+}
+
+static void afs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+		      struct fuse_file_info *fi)
+{
+	struct op_trace t;
+	off_t res;
+
+	op_trace_begin(&t, req, TRACE_OP_LSEEK, ino, fi->fh, (uint64_t)off, 0, 0);
+	res = lseek(file_fd(fi), off, whence);
+	if (res < 0) {
+		res = -errno;
+		fuse_reply_err(req, (int)-res);
+	} else {
+		fuse_reply_lseek(req, res);
+	}
+	op_trace_end(&t, res);
+}
+
+static void afs_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
+{
+	struct op_trace t;
+
+	op_trace_begin(&t, req, TRACE_OP_FLOCK, ino, fi->fh, 0, 0, (uint32_t)op);
+	op_trace_end(&t, reply_status(req, flock(file_fd(fi), op)));
+}
+
+void ops_file_register(struct fuse_lowlevel_ops *ops)
+{
+	ops->open = afs_open;
+	ops->create = afs_create;
+	ops->read = afs_read;
+	ops->write_buf = afs_write_buf;
+	ops->flush = afs_flush;
+	ops->release = afs_release;
+	ops->fsync = afs_fsync;
+	ops->fallocate = afs_fallocate;
+	ops->copy_file_range = afs_copy_file_range;
+	ops->lseek = afs_lseek;
+	ops->flock = afs_flock;
+}
