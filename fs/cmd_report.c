@@ -1,11 +1,449 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cmd_report.c - placeholder until "accessfs report" lands. */
+/*
+ * cmd_report.c - "accessfs report TRACE...": read traces, feed their events
+ * to the analysis (lib/analysis.h) and write one of the report formats
+ * (lib/report.h).  This file only does the plumbing: options, opening
+ * traces, resolving each event's path and process, aligning the clocks of
+ * traces from several hosts on their wall-clock start.  It computes no
+ * statistic itself.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include "commands.h"
+#include "analysis.h"
+#include "report.h"
+#include "trace_reader.h"
+
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_HTML };
+
+static const char *const format_names[] = {
+	[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
+	[FORMAT_HTML] = "html",
+};
+
+/*
+ * The event filter of "accessfs dump", until lib/event_filter.h lands:
+ * the same options, parsed into a struct, then matched per event.  To
+ * switch, replace this section by the library's parse and match calls.
+ */
+struct report_filter {
+	const char *path_glob;
+	const char *comm;
+	long pid;		/* -1: any */
+	int op;			/* -1: any */
+	double since_s, until_s;	/* run seconds; until < 0: no limit */
+};
+
+static void report_filter_init(struct report_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->pid = -1;
+	f->op = -1;
+	f->until_s = -1;
+}
+
+static int parse_seconds(const char *arg, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(arg, &end);
+	return errno || end == arg || *end || *out < 0 ? -1 : 0;
+}
+
+/* Returns 0, or -1 with a message on stderr. */
+static int report_filter_option(struct report_filter *f, const char *name, const char *arg)
+{
+	char *end;
+
+	if (strcmp(name, "path") == 0) {
+		f->path_glob = arg;
+	} else if (strcmp(name, "comm") == 0) {
+		f->comm = arg;
+	} else if (strcmp(name, "pid") == 0) {
+		f->pid = strtol(arg, &end, 10);
+		if (*end || end == arg || f->pid < 0)
+			goto bad;
+	} else if (strcmp(name, "op") == 0) {
+		f->op = trace_op_from_name(arg);
+		if (f->op < 0)
+			goto bad;
+	} else if (strcmp(name, "since") == 0) {
+		if (parse_seconds(arg, &f->since_s) < 0)
+			goto bad;
+	} else if (strcmp(name, "until") == 0) {
+		if (parse_seconds(arg, &f->until_s) < 0)
+			goto bad;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "accessfs report: --%s: invalid value '%s'\n", name, arg);
+	return -1;
+}
+
+static bool report_filter_match(const struct report_filter *f, const struct trace_event *ev,
+				const char *path, const struct trace_proc *proc, uint64_t t_ns)
+{
+	double t = (double)t_ns / 1e9;
+
+	if (f->pid >= 0 && ev->pid != (uint32_t)f->pid)
+		return false;
+	if (f->op >= 0 && ev->op != f->op)
+		return false;
+	if (t < f->since_s || (f->until_s >= 0 && t > f->until_s))
+		return false;
+	if (f->comm && (!proc || strcmp(proc->comm, f->comm) != 0))
+		return false;
+	if (f->path_glob && (!path || fnmatch(f->path_glob, path, 0) != 0))
+		return false;
+	return true;
+}
+/* End of the stand-in for lib/event_filter.h. */
+
+/* One open trace and how its clock maps to the run's. */
+struct input {
+	const char *path;
+	struct trace_reader *r;
+	int64_t wall_ns;	/* start_wall, ns since the epoch; 0 if absent */
+	uint64_t mono_ns;	/* start_mono_ns; 0 if absent */
+	int64_t offset_ns;	/* added to (start_ns - mono_ns) to get run time */
+	unsigned int index;	/* in the analysis */
+};
+
+/* RFC 3339 ("2026-11-28T03:20:07.123456789Z" or "+01:00") to ns since the epoch. */
+static int64_t parse_rfc3339(const char *s)
+{
+	struct tm tm = { 0 };
+	int64_t frac = 0, scale = 1000000000;
+	int tz_h = 0, tz_m = 0, n = 0;
+	char sign = 0;
+
+	if (sscanf(s, "%d-%d-%dT%d:%d:%d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec, &n) != 6)
+		return 0;
+	s += n;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*s - '0') * scale;
+			}
+	if ((*s == '+' || *s == '-') && sscanf(s + 1, "%d:%d", &tz_h, &tz_m) == 2)
+		sign = *s;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return ((int64_t)timegm(&tm) - (sign == '-' ? -1 : sign ? 1 : 0) *
+		(tz_h * 3600 + tz_m * 60)) * 1000000000 + frac;
+}
+
+static uint64_t header_u64(const struct trace_reader *r, unsigned int key, uint64_t dflt)
+{
+	const char *v = trace_reader_header(r, key);
+
+	return v && *v ? strtoull(v, NULL, 10) : dflt;
+}
+
+static int header_flag(const struct trace_reader *r, unsigned int key)
+{
+	const char *v = trace_reader_header(r, key);
+
+	return v && *v ? atoi(v) : -1;
+}
+
+static int open_input(struct input *in, struct analysis *a)
+{
+	struct run_trace h = { 0 };
+	char err[512];
+	int i;
+
+	in->r = trace_reader_open(in->path, err, sizeof(err));
+	if (!in->r) {
+		fprintf(stderr, "accessfs report: %s\n", err);
+		return -1;
+	}
+	h.writeback_cache = header_flag(in->r, TRACE_HDR_writeback_cache);
+	h.classify = header_flag(in->r, TRACE_HDR_classify);
+	h.max_readahead = header_u64(in->r, TRACE_HDR_max_readahead, 0);
+	h.mount_options = (char *)trace_reader_header(in->r, TRACE_HDR_mount_options);
+	in->mono_ns = header_u64(in->r, TRACE_HDR_start_mono_ns, 0);
+	if (trace_reader_header(in->r, TRACE_HDR_start_wall))
+		in->wall_ns = parse_rfc3339(trace_reader_header(in->r, TRACE_HDR_start_wall));
+	i = analysis_add_trace(a, in->path, trace_reader_header(in->r, TRACE_HDR_host), &h);
+	if (i < 0) {
+		fprintf(stderr, "accessfs report: out of memory\n");
+		return -1;
+	}
+	in->index = (unsigned int)i;
+	return 0;
+}
+
+/* Run time of an event: ns since the earliest trace's start. */
+static uint64_t run_time(const struct input *in, const struct trace_event *ev)
+{
+	int64_t t = (int64_t)(ev->start_ns - in->mono_ns) + in->offset_ns;
+
+	return t > 0 ? (uint64_t)t : 0;
+}
+
+static int read_input(struct input *in, struct analysis *a, const struct report_filter *flt)
+{
+	struct trace_reader_summary sum;
+	struct run_trace end = { 0 };
+	struct trace_event ev;
+	char unnamed[48];
+	int rc;
+
+	while ((rc = trace_reader_next(in->r, &ev)) == 1) {
+		struct analysis_event e = { .ev = &ev, .trace = in->index };
+
+		if (!in->mono_ns)	/* no start in the header: the first event is 0 */
+			in->mono_ns = ev.start_ns;
+		e.t_ns = run_time(in, &ev);
+		e.proc = trace_reader_proc(in->r, ev.tid);
+		if (ev.file_id) {
+			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
+			if (!e.path) {
+				e.path_len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
+							      (unsigned long long)ev.file_id);
+				e.path = unnamed;
+			}
+		}
+		if (!report_filter_match(flt, &ev, e.path, e.proc, e.t_ns))
+			continue;
+		if (analysis_add(a, &e) < 0) {
+			fprintf(stderr, "accessfs report: out of memory\n");
+			return -1;
+		}
+	}
+	if (rc < 0) {
+		fprintf(stderr, "accessfs report: %s\n", trace_reader_error(in->r));
+		return -1;
+	}
+	if (trace_reader_warning(in->r))
+		fprintf(stderr, "accessfs report: warning: %s\n", trace_reader_warning(in->r));
+	trace_reader_summary(in->r, &sum);
+	end.events = sum.events;
+	end.lost = sum.lost;
+	end.clean_end = sum.clean_end;
+	end.torn_tail = sum.torn_tail;
+	end.torn_bytes = sum.torn_bytes;
+	run_stats_end_trace(&a->run, in->index, &end);
+	return 0;
+}
+
+/* Analyse traces into a (initialised by the caller); returns 0 or -1. */
+static int analyse(struct analysis *a, char **paths, size_t n, const struct report_filter *flt)
+{
+	struct input *in = calloc(n, sizeof(*in));
+	int64_t origin = 0;
+	int rc = 0;
+
+	if (!in)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		in[i].path = paths[i];
+		rc = open_input(&in[i], a);
+		if (rc == 0 && in[i].wall_ns && (!origin || in[i].wall_ns < origin))
+			origin = in[i].wall_ns;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		in[i].offset_ns = in[i].wall_ns ? in[i].wall_ns - origin : 0;
+		rc = read_input(&in[i], a, flt);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (in[i].r)
+			trace_reader_close(in[i].r);
+	free(in);
+	if (rc == 0)
+		analysis_finish(a);
+	return rc;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: accessfs report TRACE... [--format text|json|csv|html] [-o FILE] [--top N]\n"
+		"       accessfs report --compare A.trace B.trace [--format text|json] [-o FILE]\n"
+		"filters (as in dump): --path GLOB --pid PID --comm NAME --op OP\n"
+		"                      --since SECONDS --until SECONDS (after the run's start)\n");
+}
+
+struct report_args {
+	enum report_format format;
+	const char *output;
+	struct report_options ropt;
+	char *compare[2];
+	struct report_filter filter;
+};
+
+static int parse_format(const char *arg, enum report_format *fmt)
+{
+	for (unsigned int i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+		if (strcmp(arg, format_names[i]) == 0) {
+			*fmt = (enum report_format)i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "accessfs report: --format: unknown format '%s' (text, json, csv, html)\n",
+		arg);
+	return -1;
+}
+
+static int parse_top(const char *arg, size_t *top)
+{
+	char *end;
+	long long v = strtoll(arg, &end, 10);
+
+	if (*end || end == arg || v < 1) {
+		fprintf(stderr, "accessfs report: --top: expected a positive number, got '%s'\n", arg);
+		return -1;
+	}
+	*top = (size_t)v;
+	return 0;
+}
+
+/* Returns the index of the first trace argument, -1 on error, -2 for --help. */
+static int parse_args(int argc, char **argv, struct report_args *ra)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "top", required_argument, NULL, 't' },
+		{ "compare", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "path", required_argument, NULL, 'F' },
+		{ "pid", required_argument, NULL, 'F' },
+		{ "comm", required_argument, NULL, 'F' },
+		{ "op", required_argument, NULL, 'F' },
+		{ "since", required_argument, NULL, 'F' },
+		{ "until", required_argument, NULL, 'F' },
+		{ 0 },
+	};
+	int c, idx;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:h", opts, &idx)) != -1) {
+		switch (c) {
+		case 'f':
+			if (parse_format(optarg, &ra->format) < 0)
+				return -1;
+			break;
+		case 'o':
+			ra->output = optarg;
+			break;
+		case 't':
+			if (parse_top(optarg, &ra->ropt.top) < 0)
+				return -1;
+			ra->ropt.top_given = true;
+			break;
+		case 'c':
+			/* --compare A B: B is the next argument. */
+			if (optind >= argc) {
+				fprintf(stderr, "accessfs report: --compare needs two traces\n");
+				return -1;
+			}
+			ra->compare[0] = optarg;
+			ra->compare[1] = argv[optind++];
+			break;
+		case 'F':
+			if (report_filter_option(&ra->filter, opts[idx].name, optarg) < 0)
+				return -1;
+			break;
+		case 'h':
+			return -2;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+static int write_report(FILE *out, const struct report_args *ra, const struct analysis *a,
+			const struct analysis *b)
+{
+	if (b)
+		return ra->format == FORMAT_JSON ? report_compare_json(out, a, b, &ra->ropt)
+						 : report_compare_text(out, a, b, &ra->ropt);
+	switch (ra->format) {
+	case FORMAT_JSON:
+		return report_json(out, a, &ra->ropt);
+	case FORMAT_CSV:
+		return report_csv(out, a, &ra->ropt);
+	case FORMAT_HTML:
+		return report_html(out, a, &ra->ropt);
+	default:
+		return report_text(out, a, &ra->ropt);
+	}
+}
+
+static int output(const struct report_args *ra, const struct analysis *a,
+		  const struct analysis *b)
+{
+	FILE *out = ra->output ? fopen(ra->output, "w") : stdout;
+	int rc;
+
+	if (!out) {
+		fprintf(stderr, "accessfs report: %s: %s\n", ra->output, strerror(errno));
+		return 1;
+	}
+	rc = write_report(out, ra, a, b);
+	if (fflush(out) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "accessfs report: writing %s: %s\n",
+			ra->output ? ra->output : "stdout", strerror(errno));
+	if (ra->output && fclose(out) != 0 && rc == 0) {
+		fprintf(stderr, "accessfs report: %s: %s\n", ra->output, strerror(errno));
+		rc = -1;
+	}
+	return rc < 0 ? 1 : 0;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "accessfs: %s: not implemented yet\n", argv[0]);
-	return 2;
+	struct report_args ra = { .ropt = { .top = REPORT_DEFAULT_TOP } };
+	struct analysis a, b;
+	bool compare;
+	int first, rc = 1;
+
+	report_filter_init(&ra.filter);
+	first = parse_args(argc, argv, &ra);
+	if (first == -2) {
+		usage(stdout);
+		return 0;
+	}
+	if (first < 0)
+		return 2;
+	compare = ra.compare[0] != NULL;
+	if (compare && first < argc) {
+		fprintf(stderr, "accessfs report: --compare takes exactly two traces\n");
+		return 2;
+	}
+	if (compare && (ra.format == FORMAT_CSV || ra.format == FORMAT_HTML)) {
+		fprintf(stderr, "accessfs report: --compare writes text or json, not %s\n",
+			format_names[ra.format]);
+		return 2;
+	}
+	if (!compare && first >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	analysis_init(&a, ra.format == FORMAT_HTML);
+	analysis_init(&b, false);
+	if (compare) {
+		if (analyse(&a, &ra.compare[0], 1, &ra.filter) == 0 &&
+		    analyse(&b, &ra.compare[1], 1, &ra.filter) == 0)
+			rc = output(&ra, &a, &b);
+	} else if (analyse(&a, argv + first, (size_t)(argc - first), &ra.filter) == 0) {
+		rc = output(&ra, &a, NULL);
+	}
+	analysis_free(&a);
+	analysis_free(&b);
+	return rc;
 }

@@ -525,8 +525,8 @@ int cmd_run(int argc, char **argv)
 	if (failed)
 		return 1;
 	rc = child_exit_code(r.child_status);
-	if (r.child < 0)
-		return rc;	/* the command never ran: nothing to report */
+	if (r.child < 0 || access(r.trace, F_OK) < 0)
+		return rc;	/* the command never ran, or -o notrace */
 	if (!r.no_report)
 		run_report(&r);
 	fprintf(stderr, "accessfs run: trace %s\n", r.trace);

@@ -198,14 +198,14 @@ static void top_print_table(const char *what, struct io_tally_map *m, size_t row
 	size_t n;
 	struct io_tally_entry **v = io_tally_map_sorted(m, &n);
 
-	printf("%8s %8s", "READS", "WRITES");
+	printf("%8s %8s %8s", "REQS", "READS", "WRITES");
 	for (int c = 0; c < IO_NCOLUMNS; c++)
 		printf(" %9s", io_column_heading(c));
 	printf("  %s (MB)\n", what);
 	for (size_t i = 0; v && i < n && i < rows; i++) {
 		const struct io_tally *t = &v[i]->tally;
 
-		printf("%8" PRIu64 " %8" PRIu64, t->reads, t->writes);
+		printf("%8" PRIu64 " %8" PRIu64 " %8" PRIu64, t->requests, t->reads, t->writes);
 		for (int c = 0; c < IO_NCOLUMNS; c++)
 			printf(" %9.1f", (double)t->bytes[c] / 1e6);
 		if (v[i]->label[0])

@@ -67,15 +67,15 @@ void live_view_update(struct live_view *v)
 	trace_follow_poll(v->follow, live_view_count, v);
 	now = mono_s();
 	dt = now - v->last_at;
-	snprintf(line, sizeof(line), "%5.0fs %6.0f req/s  read MB/s: syscall %.1f mmap %.1f "
-		"other %.1f  write MB/s: syscall %.1f writeback %.1f  %zu files",
+	snprintf(line, sizeof(line), "%4.0fs %6.0f req/s %4zu files | read MB/s: read %.1f "
+		"mmap %.1f other %.1f | write MB/s: write %.1f wback %.1f",
 		now - v->start, dt > 0 ? (double)(t->requests - l->requests) / dt : 0,
+		v->files.count,
 		mb_per_s(t->bytes[IO_READ_SYSCALL], l->bytes[IO_READ_SYSCALL], dt),
 		mb_per_s(t->bytes[IO_READ_MMAP], l->bytes[IO_READ_MMAP], dt),
 		mb_per_s(t->bytes[IO_READ_OTHER], l->bytes[IO_READ_OTHER], dt),
 		mb_per_s(t->bytes[IO_WRITE_SYSCALL], l->bytes[IO_WRITE_SYSCALL], dt),
-		mb_per_s(t->bytes[IO_WRITE_BACK], l->bytes[IO_WRITE_BACK], dt),
-		v->files.count);
+		mb_per_s(t->bytes[IO_WRITE_BACK], l->bytes[IO_WRITE_BACK], dt));
 	/* A wrapped line could not be redrawn in place: cut it to the width. */
 	if (ioctl(fileno(v->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
 		cols = ws.ws_col - 1;

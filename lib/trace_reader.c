@@ -1,83 +1,817 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* trace_reader.c - placeholder until the reader lands: refuses to open. */
+/*
+ * trace_reader.c - read a trace: header, a pre-pass over all blocks that
+ * checks every block and learns the META records (names, processes,
+ * losses), then the EVENTS blocks decoded one event at a time.
+ *
+ * The file is mapped (or, for pipes, read whole) and events are decoded
+ * in place: no allocation per event.  Every length read from the file is
+ * checked against the bytes that are really there, and no block may be
+ * larger than TRACE_BLOCK_MAX, so no input can make it crash or allocate
+ * without bound.
+ *
+ * Damage policy: a bad block that is the last thing in the file is a torn
+ * tail (the daemon died while writing): a warning, every block before it
+ * is read.  A bad block with a valid block after it is corruption: the
+ * events before it are returned, then an error.  Only crc32c protects the
+ * payload, so a bit flip in the very last block reads as a torn tail.
+ */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "crc32c.h"
+#include "trace_encode.h"
 #include "trace_reader.h"
+#include "trace_reader_mem.h"
+
+#define HDR			sizeof(struct trace_block_header)
+#define HEADER_FIELDS_MAX	(1u << 20)
+#define PATH_DEPTH_MAX		1024
+#define ARENA_CHUNK		(64u << 10)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+/* One name a file had from time_ns on; its resolved path is cached. */
+struct dentry_ent {
+	uint64_t file_id, time_ns, parent_id;
+	const char *name;
+	uint16_t name_len;
+	char *path;			/* cache, valid for at_ns in [lo, hi) */
+	size_t path_len;
+	uint64_t lo, hi;
+};
+
+struct id_slot {			/* open-addressing hash: id -> range */
+	uint64_t id;
+	uint32_t first, count;		/* count 0: empty slot */
+};
+
+struct header_field {
+	uint16_t key;
+	char *value;
+};
+
+struct trace_reader {
+	char *name;
+	const uint8_t *data;
+	size_t size;
+	void *map;			/* what to munmap, or NULL */
+	void *owned;			/* what to free, or NULL */
+	uint32_t version;
+	struct header_field *fields;
+	size_t nfields;
+	struct arena_chunk *arena;
+
+	struct dentry_ent *dentries;
+	size_t ndentries, dentries_cap;
+	struct id_slot *files;
+	size_t files_mask;
+	struct trace_proc *procs;
+	size_t nprocs, procs_cap;
+	struct id_slot *tids;
+	size_t tids_mask;
+
+	uint64_t data_start;		/* the first block */
+	uint64_t good_end;		/* blocks before this offset are valid */
+	char stop_error[256];		/* why reading stops at good_end, if not torn */
+	uint64_t end_events;
+
+	uint64_t pos;			/* next block of the events pass */
+	uint64_t block_off;
+	const uint8_t *ev_p, *ev_end;
+	uint32_t ev_left;
+	struct trace_codec codec;
+
+	struct trace_reader_summary sum;
+	char error[512], warning[512];
+	bool failed, done;
+};
+
+/* ---- small helpers ---- */
+
+static void *arena_alloc(struct trace_reader *r, size_t n)
+{
+	struct arena_chunk *c = r->arena;
+
+	if (!c || c->size - c->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		c = malloc(sizeof(*c) + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = r->arena;
+		r->arena = c;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+static char *arena_strndup(struct trace_reader *r, const char *s, size_t n)
+{
+	char *p = arena_alloc(r, n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static void read_block_header(const uint8_t *p, struct trace_block_header *h)
+{
+	memcpy(h, p, HDR);
+}
+
+static uint64_t hash_id(uint64_t id)
+{
+	id ^= id >> 33;
+	id *= 0xff51afd7ed558ccdull;
+	id ^= id >> 33;
+	return id;
+}
+
+static const struct id_slot *id_find(const struct id_slot *tab, size_t mask, uint64_t id)
+{
+	if (!tab)
+		return NULL;
+	for (size_t i = hash_id(id) & mask;; i = (i + 1) & mask) {
+		if (!tab[i].count)
+			return NULL;
+		if (tab[i].id == id)
+			return &tab[i];
+	}
+}
+
+static struct id_slot *id_table_new(size_t n, size_t *mask)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	*mask = cap - 1;
+	return calloc(cap, sizeof(struct id_slot));
+}
+
+static void id_insert(struct id_slot *tab, size_t mask, uint64_t id, uint32_t first)
+{
+	size_t i = hash_id(id) & mask;
+
+	while (tab[i].count && tab[i].id != id)
+		i = (i + 1) & mask;
+	if (!tab[i].count) {
+		tab[i].id = id;
+		tab[i].first = first;
+	}
+	tab[i].count++;
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	void *p;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* ---- header ---- */
+
+static int parse_header(struct trace_reader *r, char *err, size_t errlen)
+{
+	struct trace_file_header fh;
+	const uint8_t *p, *end;
+
+	if (r->size < sizeof(fh) || memcmp(r->data, TRACE_MAGIC, TRACE_MAGIC_LEN) != 0) {
+		snprintf(err, errlen, "%s: not an accessfs trace", r->name);
+		return -1;
+	}
+	memcpy(&fh, r->data, sizeof(fh));
+	if (fh.version > TRACE_VERSION) {
+		snprintf(err, errlen, "%s: trace version %u is newer than this accessfs reads (max %u)",
+			 r->name, fh.version, TRACE_VERSION);
+		return -1;
+	}
+	if (fh.version == 0 || fh.header_len > HEADER_FIELDS_MAX ||
+	    fh.header_len > r->size - sizeof(fh)) {
+		snprintf(err, errlen, "%s: corrupt trace header", r->name);
+		return -1;
+	}
+	r->version = fh.version;
+	p = r->data + sizeof(fh);
+	end = p + fh.header_len;
+	while (p < end) {
+		uint16_t key, len;
+		struct header_field *f;
+
+		if (end - p < 4)
+			goto corrupt;
+		memcpy(&key, p, 2);
+		memcpy(&len, p + 2, 2);
+		p += 4;
+		if (len > end - p)
+			goto corrupt;
+		f = realloc(r->fields, (r->nfields + 1) * sizeof(*f));
+		if (!f)
+			goto corrupt;
+		r->fields = f;
+		f[r->nfields].key = key;
+		f[r->nfields].value = arena_strndup(r, (const char *)p, len);
+		if (!f[r->nfields].value)
+			goto corrupt;
+		r->nfields++;
+		p += len;
+	}
+	r->data_start = (uint64_t)(end - r->data);
+	return 0;
+corrupt:
+	snprintf(err, errlen, "%s: corrupt trace header", r->name);
+	return -1;
+}
+
+/* ---- the pre-pass: check blocks, learn META records ---- */
+
+/*
+ * The fuzz build accepts any checksum, so that mutated payloads reach the
+ * decoders instead of all stopping at the crc (the libFuzzer convention).
+ */
+static bool crc_ok(const uint8_t *payload, uint32_t len, uint32_t crc)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	(void)payload;
+	(void)len;
+	(void)crc;
+	return true;
+#else
+	return crc32c(0, payload, len) == crc;
+#endif
+}
+
+static bool block_is_valid(const struct trace_reader *r, uint64_t off, uint64_t seq_expected,
+			   bool check_seq)
+{
+	struct trace_block_header h;
+
+	if (r->size - off < HDR)
+		return false;
+	read_block_header(r->data + off, &h);
+	if (h.magic != TRACE_BLOCK_MAGIC || h.payload_len > TRACE_BLOCK_MAX - HDR ||
+	    h.payload_len > r->size - off - HDR)
+		return false;
+	if (h.kind != TRACE_BLOCK_EVENTS && h.kind != TRACE_BLOCK_META)
+		return false;
+	if (check_seq && h.seq != seq_expected)
+		return false;
+	return crc_ok(r->data + off + HDR, h.payload_len, h.crc32c);
+}
+
+/* Is there any valid block after off?  Tells corruption from a torn tail. */
+static bool valid_block_after(const struct trace_reader *r, uint64_t off)
+{
+	static const uint32_t magic = TRACE_BLOCK_MAGIC;
+	const uint8_t *p = r->data + off + 1, *end = r->data + r->size;
+
+	while (p < end && (p = memmem(p, (size_t)(end - p), &magic, 4))) {
+		if (block_is_valid(r, (uint64_t)(p - r->data), 0, false))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+static int add_dentry(struct trace_reader *r, const struct trace_meta_record *rec)
+{
+	struct trace_dentry d;
+	struct dentry_ent *e;
+
+	if (trace_meta_decode_dentry(rec, &d))
+		return -1;
+	if (grow((void **)&r->dentries, &r->dentries_cap, r->ndentries, sizeof(*e)))
+		return -1;
+	e = &r->dentries[r->ndentries++];
+	memset(e, 0, sizeof(*e));
+	e->file_id = d.file_id;
+	e->time_ns = d.time_ns;
+	e->parent_id = d.parent_id;
+	e->name = d.name;
+	e->name_len = d.name_len;
+	return 0;
+}
+
+static int add_proc(struct trace_reader *r, const struct trace_meta_record *rec)
+{
+	struct trace_proc p;
+	size_t clen, elen;
+
+	if (trace_meta_decode_proc(rec, &p, &clen, &elen))
+		return -1;
+	p.comm = arena_strndup(r, p.comm, clen);
+	p.exe = arena_strndup(r, p.exe, elen);
+	if (!p.comm || !p.exe ||
+	    grow((void **)&r->procs, &r->procs_cap, r->nprocs, sizeof(p)))
+		return -1;
+	r->procs[r->nprocs++] = p;
+	return 0;
+}
+
+static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
+{
+	struct trace_meta_record rec;
+	uint64_t v[3];
+
+	while (p < end) {
+		if (trace_meta_next(&p, end, &rec))
+			return -1;
+		switch (rec.type) {
+		case TRACE_META_DENTRY:
+			if (add_dentry(r, &rec))
+				return -1;
+			break;
+		case TRACE_META_PROC:
+			if (add_proc(r, &rec))
+				return -1;
+			break;
+		case TRACE_META_LOST:
+			if (trace_meta_decode_numbers(&rec, v, 2))
+				return -1;
+			r->sum.lost += v[1];
+			break;
+		case TRACE_META_END:
+			if (trace_meta_decode_numbers(&rec, v, 3))
+				return -1;
+			r->sum.clean_end = true;
+			r->end_events = v[1];
+			r->sum.lost = v[2];	/* the total, LOST records included */
+			break;
+		default:		/* UNLINK and records newer than us */
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Why the block at off is bad, or NULL if it is good. */
+static const char *block_problem(const struct trace_reader *r, uint64_t off, uint64_t seq)
+{
+	struct trace_block_header h;
+
+	if (r->size - off < HDR)
+		return "incomplete block header";
+	read_block_header(r->data + off, &h);
+	if (h.magic != TRACE_BLOCK_MAGIC)
+		return "bad block magic";
+	if (h.payload_len > TRACE_BLOCK_MAX - HDR)
+		return "block too large";
+	if (h.payload_len > r->size - off - HDR)
+		return "block extends past the end of the file";
+	if (h.kind != TRACE_BLOCK_EVENTS && h.kind != TRACE_BLOCK_META)
+		return "unknown block kind";
+	if (h.seq != seq)
+		return "block out of sequence";
+	if (!crc_ok(r->data + off + HDR, h.payload_len, h.crc32c))
+		return "block checksum mismatch";
+	return NULL;
+}
+
+static void prepass(struct trace_reader *r)
+{
+	uint64_t off = r->data_start, seq = 0;
+	struct trace_block_header h;
+	const char *why;
+
+	while (off < r->size) {
+		why = block_problem(r, off, seq);
+		if (why) {
+			if (valid_block_after(r, off))
+				snprintf(r->stop_error, sizeof(r->stop_error),
+					 "%s: block %llu at offset %llu is corrupt (%s)", r->name,
+					 (unsigned long long)seq, (unsigned long long)off, why);
+			else
+				r->sum.torn_tail = true;
+			break;
+		}
+		read_block_header(r->data + off, &h);
+		if (h.kind == TRACE_BLOCK_META &&
+		    read_meta_block(r, r->data + off + HDR, r->data + off + HDR + h.payload_len)) {
+			snprintf(r->stop_error, sizeof(r->stop_error),
+				 "%s: block %llu at offset %llu is corrupt (bad META record)",
+				 r->name, (unsigned long long)seq, (unsigned long long)off);
+			break;
+		}
+		off += HDR + h.payload_len;
+		seq++;
+	}
+	r->sum.torn_bytes = r->size - off;
+	r->good_end = off;
+}
+
+/* ---- indexes over META ---- */
+
+static int dentry_cmp(const void *a, const void *b)
+{
+	const struct dentry_ent *x = a, *y = b;
+
+	if (x->file_id != y->file_id)
+		return x->file_id < y->file_id ? -1 : 1;
+	if (x->time_ns != y->time_ns)
+		return x->time_ns < y->time_ns ? -1 : 1;
+	return x->name < y->name ? -1 : x->name > y->name;	/* file order */
+}
+
+static int build_indexes(struct trace_reader *r)
+{
+	qsort(r->dentries, r->ndentries, sizeof(*r->dentries), dentry_cmp);
+	r->files = id_table_new(r->ndentries, &r->files_mask);
+	r->tids = id_table_new(r->nprocs, &r->tids_mask);
+	if (!r->files || !r->tids)
+		return -1;
+	for (size_t i = 0; i < r->ndentries; i++)
+		id_insert(r->files, r->files_mask, r->dentries[i].file_id, (uint32_t)i);
+	/* The latest PROC record of a tid wins (exec changes comm). */
+	for (size_t i = 0; i < r->nprocs; i++) {
+		struct id_slot *s = (struct id_slot *)id_find(r->tids, r->tids_mask, r->procs[i].tid);
+
+		if (!s)
+			id_insert(r->tids, r->tids_mask, r->procs[i].tid, (uint32_t)i);
+		else if (r->procs[i].time_ns >= r->procs[s->first].time_ns)
+			s->first = (uint32_t)i;
+	}
+	return 0;
+}
+
+/* ---- open / close ---- */
+
+static struct trace_reader *reader_new(const char *name)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+
+	if (r && !(r->name = strdup(name))) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static struct trace_reader *reader_start(struct trace_reader *r, char *err, size_t errlen)
+{
+	if (parse_header(r, err, errlen)) {
+		trace_reader_close(r);
+		return NULL;
+	}
+	prepass(r);
+	if (build_indexes(r)) {
+		snprintf(err, errlen, "%s: out of memory", r->name);
+		trace_reader_close(r);
+		return NULL;
+	}
+	r->pos = r->data_start;
+	r->sum.first_ns = UINT64_MAX;
+	return r;
+}
+
+struct trace_reader *trace_reader_open_mem(const void *data, size_t size, const char *name,
+					   char *err, size_t errlen)
+{
+	struct trace_reader *r = reader_new(name);
+
+	if (!r) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	r->data = data;
+	r->size = size;
+	return reader_start(r, err, errlen);
+}
+
+/* Pipes and other unmappable files are read whole. */
+static int read_whole(int fd, struct trace_reader *r)
+{
+	size_t cap = 1 << 20, len = 0;
+	uint8_t *buf = malloc(cap);
+	ssize_t n;
+
+	while (buf && (n = read(fd, buf + len, cap - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		len += (size_t)n;
+		if (len == cap) {
+			uint8_t *nb = realloc(buf, cap *= 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+		}
+	}
+	if (!buf || n != 0) {
+		free(buf);
+		return -1;
+	}
+	r->owned = buf;
+	r->data = buf;
+	r->size = len;
+	return 0;
+}
 
 struct trace_reader *trace_reader_open(const char *path, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "%s: trace reader not built yet", path);
+	struct trace_reader *r = reader_new(path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (!r || fd < 0 || fstat(fd, &st) < 0)
+		goto out_err;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto out_err;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		r->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (r->map == MAP_FAILED) {
+			r->map = NULL;
+			goto out_err;
+		}
+		madvise(r->map, (size_t)st.st_size, MADV_SEQUENTIAL);
+		r->data = r->map;
+		r->size = (size_t)st.st_size;
+	} else if (S_ISREG(st.st_mode)) {
+		r->data = (const uint8_t *)"";
+		r->size = 0;
+	} else if (read_whole(fd, r) < 0) {
+		goto out_err;
+	}
+	close(fd);
+	return reader_start(r, err, errlen);
+
+out_err:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : ENOMEM));
+	if (fd >= 0)
+		close(fd);
+	trace_reader_close(r);
 	return NULL;
 }
 
 void trace_reader_close(struct trace_reader *r)
 {
-	(void)r;
+	struct arena_chunk *c, *next;
+
+	if (!r)
+		return;
+	if (r->map)
+		munmap(r->map, r->size);
+	free(r->owned);
+	for (c = r->arena; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(r->fields);
+	free(r->dentries);
+	free(r->files);
+	free(r->procs);
+	free(r->tids);
+	free(r->name);
+	free(r);
 }
+
+/* ---- accessors ---- */
 
 const char *trace_reader_header(const struct trace_reader *r, unsigned int key)
 {
-	(void)r;
-	(void)key;
-	return NULL;
+	const char *v = NULL;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->fields[i].key == key)
+			v = r->fields[i].value;	/* the last one wins */
+	return v;
 }
 
 uint32_t trace_reader_version(const struct trace_reader *r)
 {
-	(void)r;
-	return 0;
-}
-
-int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
-{
-	(void)r;
-	(void)ev;
-	return -1;
-}
-
-const char *trace_reader_path(struct trace_reader *r, uint64_t file_id,
-			      uint64_t at_ns, size_t *len)
-{
-	(void)r;
-	(void)file_id;
-	(void)at_ns;
-	(void)len;
-	return NULL;
+	return r->version;
 }
 
 const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid)
 {
-	(void)r;
-	(void)tid;
-	return NULL;
+	const struct id_slot *s = id_find(r->tids, r->tids_mask, tid);
+
+	return s ? &r->procs[s->first] : NULL;
 }
 
 size_t trace_reader_proc_count(const struct trace_reader *r)
 {
-	(void)r;
-	return 0;
+	return r->nprocs;
 }
 
 const struct trace_proc *trace_reader_proc_at(const struct trace_reader *r, size_t i)
 {
-	(void)r;
-	(void)i;
-	return NULL;
+	return i < r->nprocs ? &r->procs[i] : NULL;
 }
 
 void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summary *s)
 {
-	(void)r;
-	(void)s;
+	*s = r->sum;
+	if (s->first_ns == UINT64_MAX)
+		s->first_ns = 0;
 }
 
 const char *trace_reader_error(const struct trace_reader *r)
 {
-	(void)r;
-	return "trace reader not built yet";
+	return r->failed ? r->error : NULL;
 }
 
 const char *trace_reader_warning(const struct trace_reader *r)
 {
-	(void)r;
-	return NULL;
+	return r->warning[0] ? r->warning : NULL;
+}
+
+/* ---- events ---- */
+
+static int fail(struct trace_reader *r, const char *msg)
+{
+	snprintf(r->error, sizeof(r->error), "%s", msg);
+	r->failed = true;
+	return -1;
+}
+
+static int fail_block(struct trace_reader *r, const char *why)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: block at offset %llu is corrupt (%s)", r->name,
+		 (unsigned long long)r->block_off, why);
+	return fail(r, msg);
+}
+
+static int finish(struct trace_reader *r)
+{
+	unsigned long long n = (unsigned long long)r->sum.events;
+
+	r->done = true;
+	if (r->stop_error[0]) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s; %llu events before it were read", r->stop_error, n);
+		return fail(r, msg);
+	}
+	if (r->sum.torn_tail)
+		snprintf(r->warning, sizeof(r->warning),
+			 "%s: trace cut after %llu events: last block incomplete (killed?)",
+			 r->name, n);
+	else if (!r->sum.clean_end)
+		snprintf(r->warning, sizeof(r->warning),
+			 "%s: trace has no end record (daemon killed or still running); "
+			 "%llu events read", r->name, n);
+	return 0;
+}
+
+/* Move to the next EVENTS block; false at the end of the good blocks. */
+static bool next_events_block(struct trace_reader *r)
+{
+	struct trace_block_header h;
+
+	while (r->pos < r->good_end) {
+		read_block_header(r->data + r->pos, &h);
+		r->block_off = r->pos;
+		r->pos += HDR + h.payload_len;
+		if (h.kind == TRACE_BLOCK_EVENTS) {
+			r->ev_p = r->data + r->block_off + HDR;
+			r->ev_end = r->ev_p + h.payload_len;
+			r->ev_left = h.nrecords;
+			trace_codec_reset(&r->codec);
+			return true;
+		}
+	}
+	return false;
+}
+
+int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
+{
+	if (r->failed)
+		return -1;
+	if (r->done)
+		return 0;
+	while (r->ev_p >= r->ev_end) {
+		if (r->ev_left)
+			return fail_block(r, "fewer events than its header says");
+		if (!next_events_block(r))
+			return finish(r);
+	}
+	if (!r->ev_left)
+		return fail_block(r, "more events than its header says");
+	if (trace_event_decode(&r->codec, &r->ev_p, r->ev_end, ev))
+		return fail_block(r, "bad event encoding");
+	r->ev_left--;
+	r->sum.events++;
+	if (ev->start_ns < r->sum.first_ns)
+		r->sum.first_ns = ev->start_ns;
+	if (ev->start_ns > r->sum.last_ns)
+		r->sum.last_ns = ev->start_ns;
+	return 1;
+}
+
+/* ---- paths ---- */
+
+/* The dentry of file_id in force at at_ns, and the interval it covers. */
+static struct dentry_ent *dentry_at(struct trace_reader *r, uint64_t file_id, uint64_t at_ns,
+				    uint64_t *lo, uint64_t *hi)
+{
+	const struct id_slot *s = id_find(r->files, r->files_mask, file_id);
+	size_t a, b;
+
+	if (!s)
+		return NULL;
+	/* The last entry with time_ns <= at_ns, else the first. */
+	a = s->first;
+	b = s->first + s->count;
+	while (b - a > 1) {
+		size_t mid = a + (b - a) / 2;
+
+		if (r->dentries[mid].time_ns <= at_ns)
+			a = mid;
+		else
+			b = mid;
+	}
+	*lo = a == s->first ? 0 : r->dentries[a].time_ns;
+	*hi = a + 1 < s->first + s->count ? r->dentries[a + 1].time_ns : UINT64_MAX;
+	return &r->dentries[a];
+}
+
+static const char *resolve(struct trace_reader *r, uint64_t file_id, uint64_t at_ns,
+			   size_t *len, uint64_t *lo, uint64_t *hi, unsigned int depth)
+{
+	struct dentry_ent *e = dentry_at(r, file_id, at_ns, lo, hi);
+	const char *parent = "";
+	size_t plen = 0;
+	char unknown[32];
+	char *path;
+
+	if (!e)
+		return NULL;
+	if (e->path && e->lo <= at_ns && at_ns < e->hi) {
+		*lo = e->lo;
+		*hi = e->hi;
+		*len = e->path_len;
+		return e->path;
+	}
+	if (e->parent_id && depth < PATH_DEPTH_MAX) {
+		uint64_t plo, phi;
+
+		parent = resolve(r, e->parent_id, at_ns, &plen, &plo, &phi, depth + 1);
+		if (plo > *lo)
+			*lo = plo;
+		if (phi < *hi)
+			*hi = phi;
+	}
+	if (e->parent_id && (!parent || depth >= PATH_DEPTH_MAX)) {
+		/* A parent the trace never named (or a loop): say which. */
+		plen = (size_t)snprintf(unknown, sizeof(unknown), "#%llu",
+					(unsigned long long)e->parent_id);
+		parent = unknown;
+	}
+	path = arena_alloc(r, plen + 1 + e->name_len + 1);
+	if (!path)
+		return NULL;
+	memcpy(path, parent, plen);
+	*len = plen;
+	if (plen && e->name_len)
+		path[(*len)++] = '/';
+	memcpy(path + *len, e->name, e->name_len);
+	*len += e->name_len;
+	path[*len] = '\0';
+	e->path = path;
+	e->path_len = *len;
+	e->lo = *lo;
+	e->hi = *hi;
+	return path;
+}
+
+const char *trace_reader_path(struct trace_reader *r, uint64_t file_id, uint64_t at_ns,
+			      size_t *len)
+{
+	uint64_t lo, hi;
+	size_t n = 0;
+	const char *p = resolve(r, file_id, at_ns, &n, &lo, &hi, 0);
+
+	if (len)
+		*len = n;
+	return p;
 }

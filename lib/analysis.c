@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* analysis.c - files by path plus run totals (see analysis.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "analysis.h"
+
+void analysis_init(struct analysis *a, bool keep_samples)
+{
+	memset(a, 0, sizeof(*a));
+	a->keep_samples = keep_samples;
+}
+
+void analysis_free(struct analysis *a)
+{
+	for (size_t i = 0; i < a->nfiles; i++) {
+		file_stats_free(&a->files[i]->stats);
+		free(a->files[i]->path);
+		free(a->files[i]);
+	}
+	free(a->files);
+	free(a->index);
+	run_stats_free(&a->run);
+	memset(a, 0, sizeof(*a));
+}
+
+int analysis_add_trace(struct analysis *a, const char *path, const char *host,
+		       const struct run_trace *header)
+{
+	return run_stats_add_trace(&a->run, path, host, header);
+}
+
+/* FNV-1a: paths are short and this is only the fallback of a pointer cache. */
+static size_t path_hash(const char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+static int index_grow(struct analysis *a)
+{
+	size_t cap = a->index_cap ? a->index_cap * 2 : 256;
+	size_t *idx = calloc(cap, sizeof(*idx));
+
+	if (!idx)
+		return -1;
+	for (size_t i = 0; i < a->nfiles; i++) {
+		size_t h = path_hash(a->files[i]->path, a->files[i]->path_len) & (cap - 1);
+
+		while (idx[h])
+			h = (h + 1) & (cap - 1);
+		idx[h] = i + 1;
+	}
+	free(a->index);
+	a->index = idx;
+	a->index_cap = cap;
+	return 0;
+}
+
+static struct analysis_file *new_file(struct analysis *a, const char *path, size_t len)
+{
+	struct analysis_file *f;
+
+	if (a->nfiles == a->files_cap) {
+		size_t cap = a->files_cap ? a->files_cap * 2 : 64;
+		struct analysis_file **v = realloc(a->files, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		a->files = v;
+		a->files_cap = cap;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->path = malloc(len + 1);
+	if (!f->path) {
+		free(f);
+		return NULL;
+	}
+	memcpy(f->path, path, len);
+	f->path[len] = '\0';
+	f->path_len = len;
+	file_stats_init(&f->stats, a->keep_samples);
+	a->files[a->nfiles++] = f;
+	return f;
+}
+
+/* The index slot holding path, or the empty slot where it would go. */
+static size_t probe(const struct analysis *a, const char *path, size_t len)
+{
+	size_t h = path_hash(path, len) & (a->index_cap - 1);
+
+	for (; a->index[h]; h = (h + 1) & (a->index_cap - 1)) {
+		const struct analysis_file *f = a->files[a->index[h] - 1];
+
+		if (f->path_len == len && memcmp(f->path, path, len) == 0)
+			break;
+	}
+	return h;
+}
+
+static struct analysis_file *file_of(struct analysis *a, const char *path, size_t len)
+{
+	size_t h;
+
+	if (a->last_file && len == a->last_file->path_len &&
+	    memcmp(a->last_file->path, path, len) == 0)
+		return a->last_file;
+	if (a->nfiles * 2 >= a->index_cap && index_grow(a) < 0)
+		return NULL;
+	h = probe(a, path, len);
+	if (!a->index[h]) {
+		if (!new_file(a, path, len))
+			return NULL;
+		a->index[h] = a->nfiles;
+	}
+	a->last_file = a->files[a->index[h] - 1];
+	return a->last_file;
+}
+
+int analysis_add(struct analysis *a, const struct analysis_event *e)
+{
+	struct analysis_file *f;
+
+	if (run_stats_add(&a->run, e->trace, e->ev, e->t_ns, e->proc) < 0)
+		return -1;
+	if (!e->path)
+		return 0;
+	f = file_of(a, e->path, e->path_len);
+	if (!f)
+		return -1;
+	return file_stats_add(&f->stats, e->ev, e->t_ns);
+}
+
+static int by_bytes_then_path(const void *pa, const void *pb)
+{
+	const struct analysis_file *a = *(const struct analysis_file *const *)pa;
+	const struct analysis_file *b = *(const struct analysis_file *const *)pb;
+	uint64_t x = method_stats_bytes(&a->stats.total);
+	uint64_t y = method_stats_bytes(&b->stats.total);
+
+	if (x != y)
+		return x < y ? 1 : -1;
+	return strcmp(a->path, b->path);
+}
+
+void analysis_finish(struct analysis *a)
+{
+	for (size_t i = 0; i < a->nfiles; i++)
+		file_stats_finish(&a->files[i]->stats);
+	qsort(a->files, a->nfiles, sizeof(a->files[0]), by_bytes_then_path);
+	run_stats_sort_processes(&a->run);
+	/* Positions moved: index them again for analysis_find(). */
+	free(a->index);
+	a->index = NULL;
+	a->index_cap = 0;
+	a->last_file = NULL;
+	while (a->nfiles * 2 >= a->index_cap)
+		if (index_grow(a) < 0)
+			break;
+	a->sorted = true;
+}
+
+const struct analysis_file *analysis_find(const struct analysis *a, const char *path)
+{
+	size_t h;
+
+	if (!a->index_cap)
+		return NULL;
+	h = probe(a, path, strlen(path));
+	return a->index[h] ? a->files[a->index[h] - 1] : NULL;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * analysis.h - the streaming core of "accessfs report": it routes each
+ * event to its file's file_stats (files are matched by path, so the same
+ * file seen by several traces or hosts is one file) and to the run's
+ * run_stats.  It reads no trace file: the caller resolves each event's
+ * path and process and aligns the traces' clocks, which keeps this
+ * testable with hand-built events.
+ */
+#ifndef ACCESSFS_ANALYSIS_H
+#define ACCESSFS_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "trace_format.h"
+#include "file_stats.h"
+#include "run_stats.h"
+
+struct analysis_file {
+	char *path;		/* relative to the mount root; NUL-terminated */
+	size_t path_len;
+	struct file_stats stats;
+};
+
+struct analysis {
+	struct run_stats run;
+	struct analysis_file **files;
+	size_t nfiles, files_cap;
+	size_t *index;		/* open addressing: file indexes + 1 */
+	size_t index_cap;
+	bool keep_samples;
+	bool sorted;
+	struct analysis_file *last_file;	/* consecutive events mostly share a file */
+};
+
+/* One event and what the caller resolved for it. */
+struct analysis_event {
+	const struct trace_event *ev;
+	unsigned int trace;	/* from analysis_add_trace() */
+	uint64_t t_ns;		/* ns since the run's start */
+	const char *path;	/* NULL: not a file event (statfs...) */
+	size_t path_len;
+	const struct trace_proc *proc;	/* NULL if unknown */
+};
+
+/* keep_samples: keep sampled requests per file for plots (HTML). */
+void analysis_init(struct analysis *a, bool keep_samples);
+void analysis_free(struct analysis *a);
+
+/* See run_stats_add_trace(). */
+int analysis_add_trace(struct analysis *a, const char *path, const char *host,
+		       const struct run_trace *header);
+
+/* Account one event.  Returns 0, or -1 if memory ran out. */
+int analysis_add(struct analysis *a, const struct analysis_event *e);
+
+/*
+ * Finish every file's counters and sort files by bytes moved (descending,
+ * then by path).  Call once after the last event; then read a->files.
+ */
+void analysis_finish(struct analysis *a);
+
+/* The file with this path, or NULL. */
+const struct analysis_file *analysis_find(const struct analysis *a, const char *path);
+
+#endif /* ACCESSFS_ANALYSIS_H */

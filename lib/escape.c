@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * escape.c - JSON, base64 and CSV encodings of byte strings (rules in
+ * escape.h).  Plain ASCII takes a fast path: most names are.
+ */
+#include "escape.h"
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t left)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp, min;
+
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0) {
+		n = 2, cp = c & 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3, cp = c & 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4, cp = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (left < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq_len(p + i, len - i);
+
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* The two-character escapes JSON has; every other control byte is \u00XX. */
+static const char *const json_short_escapes[0x60] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r",
+	['\t'] = "\\t", ['\b'] = "\\b", ['\f'] = "\\f",
+};
+
+static void json_escape_byte(struct outbuf *o, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	if (c < 0x60 && json_short_escapes[c])
+		outbuf_write(o, json_short_escapes[c], 2);
+	else
+		outbuf_write(o, esc, 6);
+}
+
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+bool json_write_string(struct outbuf *o, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	bool valid = true;
+	size_t i = 0;
+
+	outbuf_putc(o, '"');
+	while (i < len) {
+		size_t start = i, n;
+
+		while (i < len && json_plain(p[i]))
+			i++;
+		outbuf_write(o, s + start, i - start);
+		if (i == len)
+			break;
+		n = p[i] >= 0x80 ? utf8_seq_len(p + i, len - i) : 0;
+		if (n) {
+			outbuf_write(o, s + i, n);
+			i += n;
+			continue;
+		}
+		if (p[i] >= 0x80)
+			valid = false;
+		json_escape_byte(o, p[i++]);
+	}
+	outbuf_putc(o, '"');
+	return valid;
+}
+
+void base64_write(struct outbuf *o, const void *s, size_t len)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = s;
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		char q[4];
+
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		q[0] = tab[(v >> 18) & 63];
+		q[1] = tab[(v >> 12) & 63];
+		q[2] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		q[3] = i + 2 < len ? tab[v & 63] : '=';
+		outbuf_write(o, q, 4);
+	}
+}
+
+void csv_write_field(struct outbuf *o, const char *s, size_t len)
+{
+	bool quote = false;
+
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (!quote) {
+		outbuf_write(o, s, len);
+		return;
+	}
+	outbuf_putc(o, '"');
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			outbuf_putc(o, '"');
+		outbuf_putc(o, s[i]);
+	}
+	outbuf_putc(o, '"');
+}
+
+void json_write_name_field(struct outbuf *o, const char *key, const char *s, size_t len)
+{
+	outbuf_write(o, ",\"", 2);
+	outbuf_puts(o, key);
+	outbuf_write(o, "\":", 2);
+	if (json_write_string(o, s, len))
+		return;
+	outbuf_write(o, ",\"", 2);
+	outbuf_puts(o, key);
+	outbuf_write(o, "_b64\":\"", 7);
+	base64_write(o, s, len);
+	outbuf_putc(o, '"');
+}

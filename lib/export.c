@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * export.c - pick the format, drive it, and the small helpers the formats
+ * share (times, syscall and protection names).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "export.h"
+
+static const struct {
+	const char *name;
+	const struct export_ops *ops;
+} formats[] = {
+	[EXPORT_JSONL] = { "jsonl", &export_jsonl_ops },
+	[EXPORT_CSV] = { "csv", &export_csv_ops },
+	[EXPORT_PERFETTO] = { "perfetto", &export_perfetto_ops },
+};
+
+int export_format_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct exporter *exporter_new(enum export_format fmt, FILE *out)
+{
+	struct exporter *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->ops = formats[fmt].ops;
+	x->out.out = out;
+	if (x->ops->begin)
+		x->ops->begin(x);
+	return x;
+}
+
+void exporter_begin_trace(struct exporter *x, const struct trace_reader *r, unsigned int index,
+			  const char *host)
+{
+	if (x->ops->trace)
+		x->ops->trace(x, r, index, host);
+}
+
+void exporter_event(struct exporter *x, const struct export_event *e)
+{
+	x->ops->event(x, e);
+	outbuf_end_record(&x->out);
+}
+
+int exporter_finish(struct exporter *x)
+{
+	int rc;
+
+	if (x->ops->finish)
+		x->ops->finish(x);
+	outbuf_flush(&x->out);
+	if (x->out.out && fflush(x->out.out) != 0)
+		x->out.failed = true;
+	rc = x->out.failed ? -1 : 0;
+	if (x->ops->free)
+		x->ops->free(x);
+	outbuf_free(&x->out);
+	free(x);
+	return rc;
+}
+
+void export_write_seconds(struct outbuf *o, uint64_t ns, uint64_t start_ns)
+{
+	if (ns < start_ns) {
+		outbuf_putc(o, '-');
+		outbuf_fixed(o, start_ns - ns, 9);
+	} else {
+		outbuf_fixed(o, ns - start_ns, 9);
+	}
+}
+
+const char *export_syscall_name(int nr, char *buf, size_t len)
+{
+	const char *name = trace_syscall_name(nr);
+
+	if (name)
+		return name;
+	if (nr == TRACE_SYSCALL_NONE)
+		return NULL;
+	snprintf(buf, len, "syscall_%d", nr);
+	return buf;
+}
+
+void export_map_prot(uint32_t map_flags, char prot[4])
+{
+	prot[0] = map_flags & TRACE_MAP_PROT_READ ? 'r' : '-';
+	prot[1] = map_flags & TRACE_MAP_PROT_WRITE ? 'w' : '-';
+	prot[2] = map_flags & TRACE_MAP_PROT_EXEC ? 'x' : '-';
+	prot[3] = '\0';
+}

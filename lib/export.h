@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * export.h - write trace events as JSON Lines, CSV or Chrome/Perfetto
+ * trace JSON.  The keys and columns are documented in doc/trace.md.
+ *
+ * An exporter is fed events that the caller has already read, resolved
+ * (path, process) and filtered; it only formats them.
+ */
+#ifndef ACCESSFS_EXPORT_H
+#define ACCESSFS_EXPORT_H
+
+#include <stdio.h>
+#include "outbuf.h"
+#include "trace_reader.h"
+
+enum export_format {
+	EXPORT_JSONL,
+	EXPORT_CSV,
+	EXPORT_PERFETTO,
+};
+
+/* "jsonl", "csv", "perfetto"; -1 if unknown. */
+int export_format_from_name(const char *name);
+
+/* One event as the exporters see it. */
+struct export_event {
+	const struct trace_event *ev;
+	const char *path, *path2;	/* NULL if the trace never named the file */
+	size_t path_len, path2_len;
+	const struct trace_proc *proc;	/* NULL if no PROC record */
+	uint64_t trace_start_ns;	/* "t" counts from here */
+	const char *host;		/* NULL unless several traces are exported */
+	unsigned int trace_index;	/* 0, 1, ... in the order given */
+};
+
+struct exporter;
+
+struct export_ops {
+	void (*begin)(struct exporter *x);
+	void (*trace)(struct exporter *x, const struct trace_reader *r, unsigned int index,
+		      const char *host);
+	void (*event)(struct exporter *x, const struct export_event *e);
+	void (*finish)(struct exporter *x);
+	void (*free)(struct exporter *x);
+};
+
+struct exporter {
+	const struct export_ops *ops;
+	struct outbuf out;
+	void *state;			/* the format's own */
+};
+
+extern const struct export_ops export_jsonl_ops, export_csv_ops, export_perfetto_ops;
+
+/* Start an export to out (writes the CSV header, the Perfetto opening). */
+struct exporter *exporter_new(enum export_format fmt, FILE *out);
+/* A trace begins: Perfetto names its processes and threads. */
+void exporter_begin_trace(struct exporter *x, const struct trace_reader *r, unsigned int index,
+			  const char *host);
+void exporter_event(struct exporter *x, const struct export_event *e);
+/* Finish the output and free x; 0, or -1 if writing failed. */
+int exporter_finish(struct exporter *x);
+
+/* Helpers the formats share. */
+/* Seconds from trace start with 9 decimals (negative if before it). */
+void export_write_seconds(struct outbuf *o, uint64_t ns, uint64_t start_ns);
+/* The syscall's name, "syscall_N", or NULL for TRACE_SYSCALL_NONE. */
+const char *export_syscall_name(int nr, char *buf, size_t len);
+/* "rwx"-style protection of map_flags. */
+void export_map_prot(uint32_t map_flags, char prot[4]);
+
+/* ,"key":value for JSON objects; key and text are plain ASCII. */
+static inline void export_json_key(struct outbuf *o, const char *key)
+{
+	outbuf_write(o, ",\"", 2);
+	outbuf_puts(o, key);
+	outbuf_write(o, "\":", 2);
+}
+
+static inline void export_json_u64(struct outbuf *o, const char *key, uint64_t v)
+{
+	export_json_key(o, key);
+	outbuf_u64(o, v);
+}
+
+static inline void export_json_i64(struct outbuf *o, const char *key, int64_t v)
+{
+	export_json_key(o, key);
+	outbuf_i64(o, v);
+}
+
+static inline void export_json_text(struct outbuf *o, const char *key, const char *text)
+{
+	export_json_key(o, key);
+	outbuf_putc(o, '"');
+	outbuf_puts(o, text);
+	outbuf_putc(o, '"');
+}
+
+#endif /* ACCESSFS_EXPORT_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report.h - the outputs of "accessfs report": text for a terminal, JSON
+ * (schema_version 1, see doc/report.md), CSV (one row per file and
+ * method), one self-contained HTML page, and the side-by-side comparison
+ * of two runs.  Each reads a finished analysis and writes to a stdio
+ * stream; none of them computes a statistic the analysis does not have.
+ */
+#ifndef ACCESSFS_REPORT_H
+#define ACCESSFS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "analysis.h"
+
+#define REPORT_SCHEMA_VERSION 1
+#define REPORT_DEFAULT_TOP 20
+
+struct report_options {
+	size_t top;		/* files shown in text and HTML */
+	bool top_given;		/* --top was given: JSON and CSV obey it too */
+	const char *title;	/* for HTML; NULL: the first trace's path */
+};
+
+/* Each returns 0, or -1 if writing failed (errno set by stdio). */
+int report_text(FILE *out, const struct analysis *a, const struct report_options *o);
+int report_json(FILE *out, const struct analysis *a, const struct report_options *o);
+int report_csv(FILE *out, const struct analysis *a, const struct report_options *o);
+int report_html(FILE *out, const struct analysis *a, const struct report_options *o);
+
+/* Side by side: A and B matched by path, with ratios B/A. */
+int report_compare_text(FILE *out, const struct analysis *a, const struct analysis *b,
+			const struct report_options *o);
+int report_compare_json(FILE *out, const struct analysis *a, const struct analysis *b,
+			const struct report_options *o);
+
+/*
+ * Plain-language findings for the top files and the run, where they are
+ * clear-cut; emit() is called once per finding (one line, no newline).
+ * Returns how many there were.
+ */
+size_t report_findings(const struct analysis *a, size_t top,
+		       void (*emit)(void *ctx, const char *line), void *ctx);
+
+/* Helpers shared by the outputs (lib/report_units.c). */
+#define REPORT_UNIT_LEN 24
+/* "0 B", "512 B", "1.5 KiB", "64.0 MiB"; compact: "1.5K", "64.0M". */
+const char *report_bytes(char buf[REPORT_UNIT_LEN], uint64_t bytes, bool compact);
+/* "12", "1.2k", "3.4M": fits 6 columns. */
+const char *report_count(char buf[REPORT_UNIT_LEN], uint64_t n);
+/* "850ns", "12us", "1.2ms", "3.40s". */
+const char *report_duration(char buf[REPORT_UNIT_LEN], uint64_t ns);
+/* The number of files an output shows: all, or --top. */
+size_t report_files_shown(const struct analysis *a, const struct report_options *o,
+			  bool always_limit);
+
+#endif /* ACCESSFS_REPORT_H */

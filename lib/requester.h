@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * requester.h - what the classifier knows about each requesting thread,
+ * read from /proc through descriptors kept open per thread: its thread
+ * group, name and executable (once), its current syscall (one pread per
+ * request), the fdinfo of the fds it uses on our files, and where its last
+ * labelled request on each file ended (the stream rule).
+ *
+ * Entries are keyed by tid in a hash table with a mutex per bucket, so the
+ * daemon's worker threads can call in concurrently; the table holds at most
+ * REQUESTER_MAX entries (oldest evicted with their descriptors).  A cached
+ * descriptor whose pread fails with ESRCH means the thread died; its tid
+ * may have been reused, so the entry is rebuilt from scratch.
+ */
+#ifndef ACCESSFS_REQUESTER_H
+#define ACCESSFS_REQUESTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "classify.h"
+
+#define REQUESTER_MAX		1024	/* cached threads */
+#define REQUESTER_FDS		4	/* fdinfo descriptors per thread */
+#define REQUESTER_STREAMS	4	/* files per thread for the stream rule */
+
+struct requester_table;
+
+struct requester_identity {
+	uint32_t tgid;
+	bool is_new;		/* first sight of this thread (or of a reused tid) */
+	bool io_worker;		/* an io_uring worker (comm "iou-wrk-..."): its
+				 * /proc syscall says nothing of the program */
+	char comm[16];
+	char exe[256];
+};
+
+struct requester_table *requester_table_new(void);
+void requester_table_free(struct requester_table *t);
+
+/*
+ * Who is tid: fill *id.  With want_syscall, reads the thread's /proc
+ * syscall line, kept (per calling thread) for the next requester_observe()
+ * of the same tid; without, checks only now and then that the thread still
+ * lives.  0, -ESRCH if the thread is gone, -EACCES if /proc is unreadable.
+ */
+int requester_identify(struct requester_table *t, uint32_t tid, bool want_syscall,
+		       struct requester_identity *id);
+
+/*
+ * Fill *st for a request of ev->tid on ev->file_id: the thread's syscall,
+ * whether the fd that syscall names (classify_fd_arg) is ev->file_id and
+ * its position if the rules need it, and the stream rule's memory.
+ * 0, or the -errno that made the thread unreadable (-ESRCH: gone).
+ */
+int requester_observe(struct requester_table *t, const struct trace_event *ev,
+		       struct requester_state *st);
+
+/* Remember that tid's request on file_id ending at end had this method
+ * (a stream keeps its furthest end when requests come out of order). */
+void requester_learn_stream(struct requester_table *t, uint32_t tid, uint64_t file_id,
+			    uint64_t end, uint8_t method);
+
+/*
+ * Parse a /proc/<tid>/syscall line into st (readable, running, nr, args).
+ * Exposed for the unit tests.
+ */
+void requester_parse_syscall(const char *line, size_t len, struct requester_state *st);
+
+/* Parse fdinfo text: "pos:" and "ino:"; false if either is missing. */
+bool requester_parse_fdinfo(const char *text, size_t len, uint64_t *pos, uint64_t *ino);
+
+#endif /* ACCESSFS_REQUESTER_H */

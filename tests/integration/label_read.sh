@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# label_read: READs caused by read(), pread(), readv() (sequential and random)
+# are labelled "read", and by sendfile() "copy": all of them under sync reads,
+# and with async reads (readahead sent in the background) none wrong.
+. "$SRCDIR/tests/integration/label_common.sh"
+
+truncate -s 8M "$SRC/seq" "$SRC/rand" "$SRC/prand" "$SRC/vec" "$SRC/big" "$SRC/sf"
+for mode in sync_read async_read; do
+	strict="-c 99.9 -w 0"
+	[ $mode = async_read ] && strict="-c 90 -w 0"
+	label_mount $mode
+	label_run read_seq "$strict" gt_read -m read "$MNT/seq"
+	label_run read_rand "$strict" gt_read -m read -r -n 300 "$MNT/rand"
+	label_run pread_rand "$strict" gt_read -m pread -r -n 300 "$MNT/prand"
+	label_run readv_seq "$strict" gt_read -m readv -b 64k "$MNT/vec"
+	label_run read_1m "$strict" gt_read -m read -b 1m "$MNT/big"
+	label_run sendfile "$strict" gt_sendfile "$MNT/sf"
+	label_check
+done
