@@ -169,9 +169,12 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 		e.proc = trace_reader_proc(in->r, ev.tid);
 		if (ev.file_id)
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
+		e.path_stable = e.path != NULL;	/* the reader's table, until it is closed */
 		if (e.path && ev.name_len && names_an_entry(ev.op) &&
-		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len))
+		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len)) {
 			e.path = entry;
+			e.path_stable = false;
+		}
 		if (!event_filter_match(flt, &ev, e.path, e.proc))
 			continue;
 		if (e.path && e.path_len == 0) {	/* the mount root */

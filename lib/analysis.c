@@ -125,6 +125,20 @@ static struct analysis_file *file_of(struct analysis *a, const char *path, size_
 	return a->last_file;
 }
 
+/* The file of a stable path pointer: a cache hit costs no hashing of the string. */
+static struct analysis_file *file_of_stable(struct analysis *a, const struct analysis_event *e)
+{
+	size_t slot = ((uintptr_t)e->path >> 3 ^ e->trace) & (ANALYSIS_PATH_CACHE - 1);
+	struct analysis_path_cache *c = &a->path_cache[slot];
+
+	if (c->path == e->path && c->trace == e->trace && c->file)
+		return c->file;
+	c->file = file_of(a, e->path, e->path_len);
+	c->path = e->path;
+	c->trace = e->trace;
+	return c->file;
+}
+
 int analysis_add(struct analysis *a, const struct analysis_event *e)
 {
 	struct analysis_file *f;
@@ -133,7 +147,7 @@ int analysis_add(struct analysis *a, const struct analysis_event *e)
 		return -1;
 	if (!e->path)
 		return 0;
-	f = file_of(a, e->path, e->path_len);
+	f = e->path_stable ? file_of_stable(a, e) : file_of(a, e->path, e->path_len);
 	if (!f)
 		return -1;
 	return file_stats_add(&f->stats, e->ev, e->t_ns);
@@ -162,6 +176,7 @@ void analysis_finish(struct analysis *a)
 	a->index = NULL;
 	a->index_cap = 0;
 	a->last_file = NULL;
+	memset(a->path_cache, 0, sizeof(a->path_cache));
 	index_grow(a);	/* on failure analysis_find() finds nothing */
 	a->sorted = true;
 }
