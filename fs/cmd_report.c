@@ -178,7 +178,7 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 		if (!event_filter_match(flt, &ev, e.path, e.proc))
 			continue;
 		if (e.path && e.path_len == 0) {	/* the mount root */
-			e.path = ".";
+			e.path = "/";
 			e.path_len = 1;
 		}
 		if (ev.file_id && !e.path) {
