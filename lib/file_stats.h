@@ -194,11 +194,12 @@ struct method_stats {
 };
 
 /*
- * Coverage costs one interval set update per set a request touches, so
- * sets that would be copies of the total's are not kept: while a file has
- * seen one method, that method's coverage is the total's; while it has
- * seen no write, the bytes fetched are the total's coverage.  Each set is
- * copied from the total's at the moment it starts to differ.
+ * Every update costs time per event, so stats that would be copies of the
+ * total's are not kept: while a file has seen one method, that method's
+ * stats are the total's without the requests that move no data, and its
+ * coverage is the total's; while it has seen no write, the bytes fetched
+ * are the total's coverage.  Each is copied from the total's at the moment
+ * it starts to differ (and the only method's when the file is finished).
  */
 struct file_stats {
 	struct method_stats total;
