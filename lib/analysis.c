@@ -125,11 +125,16 @@ static struct analysis_file *file_of(struct analysis *a, const char *path, size_
 	return a->last_file;
 }
 
+static struct analysis_path_cache *path_cache_slot(struct analysis *a,
+						   const struct analysis_event *e)
+{
+	return &a->path_cache[((uintptr_t)e->path >> 3 ^ e->trace) & (ANALYSIS_PATH_CACHE - 1)];
+}
+
 /* The file of a stable path pointer: a cache hit costs no hashing of the string. */
 static struct analysis_file *file_of_stable(struct analysis *a, const struct analysis_event *e)
 {
-	size_t slot = ((uintptr_t)e->path >> 3 ^ e->trace) & (ANALYSIS_PATH_CACHE - 1);
-	struct analysis_path_cache *c = &a->path_cache[slot];
+	struct analysis_path_cache *c = path_cache_slot(a, e);
 
 	if (c->path == e->path && c->trace == e->trace && c->file)
 		return c->file;
@@ -151,6 +156,41 @@ int analysis_add(struct analysis *a, const struct analysis_event *e)
 	if (!f)
 		return -1;
 	return file_stats_add(&f->stats, e->ev, e->t_ns);
+}
+
+void analysis_sample_first(struct analysis *a, size_t n)
+{
+	for (size_t i = 0; i < n && i < a->nfiles; i++)
+		a->files[i]->stats.keep_sample = true;
+}
+
+/* A finished analysis' file of e, or NULL; after analysis_finish() the cache may hold NULL. */
+static struct analysis_file *known_file(struct analysis *a, const struct analysis_event *e)
+{
+	struct analysis_path_cache *c = path_cache_slot(a, e);
+	struct analysis_file *f = NULL;
+	size_t h;
+
+	if (e->path_stable && c->path == e->path && c->trace == e->trace)
+		return c->file;
+	if (!a->index_cap)
+		return NULL;
+	h = probe(a, e->path, e->path_len);
+	if (a->index[h])
+		f = a->files[a->index[h] - 1];
+	if (e->path_stable)
+		*c = (struct analysis_path_cache){ e->path, e->trace, f };
+	return f;
+}
+
+int analysis_sample(struct analysis *a, const struct analysis_event *e)
+{
+	struct analysis_file *f;
+
+	if (!e->path)
+		return 0;
+	f = known_file(a, e);
+	return f ? file_stats_sample(&f->stats, e->ev, e->t_ns) : 0;
 }
 
 static int by_bytes_then_path(const void *pa, const void *pb)

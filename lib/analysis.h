@@ -75,6 +75,16 @@ int analysis_add(struct analysis *a, const struct analysis_event *e);
  */
 void analysis_finish(struct analysis *a);
 
+/*
+ * Sampling in a second pass, so that only the files shown keep samples:
+ * after analysis_finish(), choose the first n files, then hand every event
+ * again, as to analysis_add(), to analysis_sample().  The samples are the
+ * ones a single pass with keep_samples would have kept.  analysis_sample()
+ * returns 0, or -1 if memory ran out.
+ */
+void analysis_sample_first(struct analysis *a, size_t n);
+int analysis_sample(struct analysis *a, const struct analysis_event *e);
+
 /* The file with this path, or NULL. */
 const struct analysis_file *analysis_find(const struct analysis *a, const char *path);
 

@@ -441,10 +441,38 @@ static int split_coverage(struct file_stats *f, unsigned int method, bool is_wri
 	return rc;
 }
 
+/* A read or write that moved data (or none, but did not fail). */
+static bool is_counted_io(const struct trace_event *ev)
+{
+	bool is_io = ev->op == TRACE_OP_WRITE || ev->op == TRACE_OP_READ ||
+		     ev->op == TRACE_OP_COPY_FILE_RANGE;
+
+	return is_io && ev->result >= 0;
+}
+
+static int sample_event(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns,
+			unsigned int method)
+{
+	uint64_t bytes = ev->result > 0 ? (uint64_t)ev->result : 0;
+	struct file_stats_point p = {
+		.t_ns = t_ns, .offset = ev->offset,
+		.size = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes,
+		.method = (uint8_t)method, .is_write = ev->op == TRACE_OP_WRITE,
+	};
+
+	return sample_add(f, &p);
+}
+
+int file_stats_sample(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns)
+{
+	if (!f->keep_sample || !is_counted_io(ev))
+		return 0;
+	return sample_event(f, ev, t_ns, report_method_of(ev));
+}
+
 int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns)
 {
 	bool is_write = ev->op == TRACE_OP_WRITE;
-	bool is_io = is_write || ev->op == TRACE_OP_READ || ev->op == TRACE_OP_COPY_FILE_RANGE;
 	unsigned int method = report_method_of(ev);
 	uint64_t bytes = ev->result > 0 ? (uint64_t)ev->result : 0;
 	struct method_stats *m;
@@ -458,7 +486,7 @@ int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t 
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;
 	}
-	if (!is_io || ev->result < 0) {
+	if (!is_counted_io(ev)) {
 		count_other(&f->total, ev);
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;
@@ -478,14 +506,8 @@ int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t 
 		return -1;
 	if (!is_write)
 		rc |= count_fetch(f, m, ev, bytes, fresh);
-	if (f->keep_sample) {
-		struct file_stats_point p = {
-			.t_ns = t_ns, .offset = ev->offset,
-			.size = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes,
-			.method = (uint8_t)method, .is_write = is_write,
-		};
-		rc |= sample_add(f, &p);
-	}
+	if (f->keep_sample)
+		rc |= sample_event(f, ev, t_ns, method);
 	return rc;
 }
 

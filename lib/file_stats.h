@@ -231,6 +231,13 @@ void file_stats_free(struct file_stats *f);
  */
 int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns);
 
+/*
+ * Only sample ev, as file_stats_add() would if the file kept samples: for
+ * a second pass over the trace that samples the files chosen in the first
+ * (set keep_sample).  Returns 0, or -1 if memory ran out.
+ */
+int file_stats_sample(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns);
+
 /* Fill the derived counters (ACCESS/STRIDE top 4).  Call before reading. */
 void file_stats_finish(struct file_stats *f);
 
