@@ -148,10 +148,10 @@ static uint64_t run_time(const struct input *in, const struct trace_event *ev)
 	return t > 0 ? (uint64_t)t : 0;
 }
 
-static int read_input(struct input *in, struct analysis *a, struct event_filter *flt)
+/* Hand each event of in that passes the filter to account (analysis_add, analysis_sample). */
+static int read_events(struct input *in, struct analysis *a, struct event_filter *flt,
+		       int (*account)(struct analysis *, const struct analysis_event *))
 {
-	struct trace_reader_summary sum;
-	struct run_trace end = { 0 };
 	struct trace_event ev;
 	static char entry[8192];
 	char unnamed[48];
@@ -169,13 +169,16 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 		e.proc = trace_reader_proc(in->r, ev.tid);
 		if (ev.file_id)
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
+		e.path_stable = e.path != NULL;	/* the reader's table, until it is closed */
 		if (e.path && ev.name_len && names_an_entry(ev.op) &&
-		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len))
+		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len)) {
 			e.path = entry;
+			e.path_stable = false;
+		}
 		if (!event_filter_match(flt, &ev, e.path, e.proc))
 			continue;
 		if (e.path && e.path_len == 0) {	/* the mount root */
-			e.path = ".";
+			e.path = "/";
 			e.path_len = 1;
 		}
 		if (ev.file_id && !e.path) {
@@ -183,7 +186,7 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 						      (unsigned long long)ev.file_id);
 			e.path = unnamed;
 		}
-		if (analysis_add(a, &e) < 0) {
+		if (account(a, &e) < 0) {
 			fprintf(stderr, "accessfs report: out of memory\n");
 			return -1;
 		}
@@ -192,6 +195,16 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 		fprintf(stderr, "accessfs report: %s\n", trace_reader_error(in->r));
 		return -1;
 	}
+	return 0;
+}
+
+static int read_input(struct input *in, struct analysis *a, struct event_filter *flt)
+{
+	struct trace_reader_summary sum;
+	struct run_trace end = { 0 };
+
+	if (read_events(in, a, flt, analysis_add) < 0)
+		return -1;
 	if (trace_reader_warning(in->r))
 		fprintf(stderr, "accessfs report: warning: %s\n", trace_reader_warning(in->r));
 	trace_reader_summary(in->r, &sum);
@@ -204,8 +217,35 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 	return 0;
 }
 
-/* Analyse traces into a (initialised by the caller); returns 0 or -1. */
-static int analyse(struct analysis *a, char **paths, size_t n, struct event_filter *flt)
+/*
+ * Read the traces again to sample the requests of the files shown, so that
+ * memory for samples grows with --top, not with the files in the trace.
+ */
+static int sample_shown(struct input *in, size_t n, struct analysis *a,
+			struct event_filter *flt, size_t shown)
+{
+	char err[512];
+
+	analysis_sample_first(a, shown);
+	for (size_t i = 0; i < n; i++) {
+		trace_reader_close(in[i].r);
+		in[i].r = trace_reader_open(in[i].path, err, sizeof(err));
+		if (!in[i].r) {
+			fprintf(stderr, "accessfs report: reading again for plots: %s\n", err);
+			return -1;
+		}
+		if (read_events(&in[i], a, flt, analysis_sample) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Analyse traces into a (initialised by the caller); returns 0 or -1.
+ * plots: options of an output that plots sampled requests, else NULL.
+ */
+static int analyse(struct analysis *a, char **paths, size_t n, struct event_filter *flt,
+		   const struct report_options *plots)
 {
 	struct input *in = calloc(n, sizeof(*in));
 	int64_t origin = 0;
@@ -223,12 +263,14 @@ static int analyse(struct analysis *a, char **paths, size_t n, struct event_filt
 		in[i].offset_ns = in[i].wall_ns ? in[i].wall_ns - origin : 0;
 		rc = read_input(&in[i], a, flt);
 	}
+	if (rc == 0)
+		analysis_finish(a);
+	if (rc == 0 && plots)
+		rc = sample_shown(in, n, a, flt, report_files_shown(a, plots, true));
 	for (size_t i = 0; i < n; i++)
 		if (in[i].r)
 			trace_reader_close(in[i].r);
 	free(in);
-	if (rc == 0)
-		analysis_finish(a);
 	return rc;
 }
 
@@ -405,13 +447,14 @@ int cmd_report(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	analysis_init(&a, ra.format == FORMAT_HTML);
+	analysis_init(&a, false);
 	analysis_init(&b, false);
 	if (compare) {
-		if (analyse(&a, &ra.compare[0], 1, &ra.filter) == 0 &&
-		    analyse(&b, &ra.compare[1], 1, &ra.filter) == 0)
+		if (analyse(&a, &ra.compare[0], 1, &ra.filter, NULL) == 0 &&
+		    analyse(&b, &ra.compare[1], 1, &ra.filter, NULL) == 0)
 			rc = output(&ra, &a, &b);
-	} else if (analyse(&a, argv + first, (size_t)(argc - first), &ra.filter) == 0) {
+	} else if (analyse(&a, argv + first, (size_t)(argc - first), &ra.filter,
+			   ra.format == FORMAT_HTML ? &ra.ropt : NULL) == 0) {
 		rc = output(&ra, &a, NULL);
 	}
 	analysis_free(&a);

@@ -125,6 +125,25 @@ static struct analysis_file *file_of(struct analysis *a, const char *path, size_
 	return a->last_file;
 }
 
+static struct analysis_path_cache *path_cache_slot(struct analysis *a,
+						   const struct analysis_event *e)
+{
+	return &a->path_cache[((uintptr_t)e->path >> 3 ^ e->trace) & (ANALYSIS_PATH_CACHE - 1)];
+}
+
+/* The file of a stable path pointer: a cache hit costs no hashing of the string. */
+static struct analysis_file *file_of_stable(struct analysis *a, const struct analysis_event *e)
+{
+	struct analysis_path_cache *c = path_cache_slot(a, e);
+
+	if (c->path == e->path && c->trace == e->trace && c->file)
+		return c->file;
+	c->file = file_of(a, e->path, e->path_len);
+	c->path = e->path;
+	c->trace = e->trace;
+	return c->file;
+}
+
 int analysis_add(struct analysis *a, const struct analysis_event *e)
 {
 	struct analysis_file *f;
@@ -133,10 +152,45 @@ int analysis_add(struct analysis *a, const struct analysis_event *e)
 		return -1;
 	if (!e->path)
 		return 0;
-	f = file_of(a, e->path, e->path_len);
+	f = e->path_stable ? file_of_stable(a, e) : file_of(a, e->path, e->path_len);
 	if (!f)
 		return -1;
 	return file_stats_add(&f->stats, e->ev, e->t_ns);
+}
+
+void analysis_sample_first(struct analysis *a, size_t n)
+{
+	for (size_t i = 0; i < n && i < a->nfiles; i++)
+		a->files[i]->stats.keep_sample = true;
+}
+
+/* A finished analysis' file of e, or NULL; after analysis_finish() the cache may hold NULL. */
+static struct analysis_file *known_file(struct analysis *a, const struct analysis_event *e)
+{
+	struct analysis_path_cache *c = path_cache_slot(a, e);
+	struct analysis_file *f = NULL;
+	size_t h;
+
+	if (e->path_stable && c->path == e->path && c->trace == e->trace)
+		return c->file;
+	if (!a->index_cap)
+		return NULL;
+	h = probe(a, e->path, e->path_len);
+	if (a->index[h])
+		f = a->files[a->index[h] - 1];
+	if (e->path_stable)
+		*c = (struct analysis_path_cache){ e->path, e->trace, f };
+	return f;
+}
+
+int analysis_sample(struct analysis *a, const struct analysis_event *e)
+{
+	struct analysis_file *f;
+
+	if (!e->path)
+		return 0;
+	f = known_file(a, e);
+	return f ? file_stats_sample(&f->stats, e->ev, e->t_ns) : 0;
 }
 
 static int by_bytes_then_path(const void *pa, const void *pb)
@@ -162,6 +216,7 @@ void analysis_finish(struct analysis *a)
 	a->index = NULL;
 	a->index_cap = 0;
 	a->last_file = NULL;
+	memset(a->path_cache, 0, sizeof(a->path_cache));
 	index_grow(a);	/* on failure analysis_find() finds nothing */
 	a->sorted = true;
 }

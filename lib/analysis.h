@@ -17,6 +17,9 @@
 #include "file_stats.h"
 #include "run_stats.h"
 
+/* Direct-mapped cache of stable path pointers: a power of two. */
+#define ANALYSIS_PATH_CACHE 1024
+
 struct analysis_file {
 	char *path;		/* relative to the mount root; NUL-terminated */
 	size_t path_len;
@@ -32,6 +35,11 @@ struct analysis {
 	bool keep_samples;
 	bool sorted;
 	struct analysis_file *last_file;	/* consecutive events mostly share a file */
+	struct analysis_path_cache {
+		const char *path;	/* a stable path pointer (see analysis_event) */
+		unsigned int trace;
+		struct analysis_file *file;
+	} path_cache[ANALYSIS_PATH_CACHE];
 };
 
 /* One event and what the caller resolved for it. */
@@ -41,6 +49,12 @@ struct analysis_event {
 	uint64_t t_ns;		/* ns since the run's start */
 	const char *path;	/* NULL: not a file event (statfs...) */
 	size_t path_len;
+	/*
+	 * path points to a string that neither moves nor changes until this
+	 * trace's events end (the reader's path table), so the file can be
+	 * found by the pointer instead of by hashing the string.
+	 */
+	bool path_stable;
 	const struct trace_proc *proc;	/* NULL if unknown */
 };
 
@@ -60,6 +74,16 @@ int analysis_add(struct analysis *a, const struct analysis_event *e);
  * then by path).  Call once after the last event; then read a->files.
  */
 void analysis_finish(struct analysis *a);
+
+/*
+ * Sampling in a second pass, so that only the files shown keep samples:
+ * after analysis_finish(), choose the first n files, then hand every event
+ * again, as to analysis_add(), to analysis_sample().  The samples are the
+ * ones a single pass with keep_samples would have kept.  analysis_sample()
+ * returns 0, or -1 if memory ran out.
+ */
+void analysis_sample_first(struct analysis *a, size_t n);
+int analysis_sample(struct analysis *a, const struct analysis_event *e);
 
 /* The file with this path, or NULL. */
 const struct analysis_file *analysis_find(const struct analysis *a, const char *path);

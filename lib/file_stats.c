@@ -3,7 +3,8 @@
  * file_stats.c - per-file, per-method counters (see file_stats.h).
  *
  * Every data request updates two method_stats: the file's total and its
- * method's, so file totals (sequential runs, coverage) are computed over
+ * method's (the latter only once the file has seen a second method; see
+ * struct file_stats), so file totals (sequential runs, coverage) are computed over
  * all methods exactly as Darshan does over all ranks of a file, and not
  * summed from the parts.  Other requests (open, flush, metadata) only
  * count in the total: they carry no access method.
@@ -356,7 +357,8 @@ static void count_other(struct method_stats *s, const struct trace_event *ev)
 /*
  * A read from storage: re-fetch, readahead, heat.  fresh_total: bytes of it
  * new to the file's coverage, which are the new fetched bytes while the
- * file has seen no write.
+ * file has seen no write.  m: the method's stats, NULL while they are the
+ * total's.
  */
 static int count_fetch(struct file_stats *f, struct method_stats *m, const struct trace_event *ev,
 		       uint64_t bytes, uint64_t fresh_total)
@@ -367,14 +369,18 @@ static int count_fetch(struct file_stats *f, struct method_stats *m, const struc
 	if (fresh == UINT64_MAX)
 		return -1;
 	f->total.c[ACCESSFS_REFETCH_BYTES] += bytes - fresh;
-	m->c[ACCESSFS_REFETCH_BYTES] += bytes - fresh;
 	if (ev->ahead_bytes != TRACE_AHEAD_UNKNOWN) {
 		f->total.c[ACCESSFS_READAHEAD_BYTES] += ev->ahead_bytes;
-		m->c[ACCESSFS_READAHEAD_BYTES] += ev->ahead_bytes;
 		f->total.c[ACCESSFS_READAHEAD_KNOWN_READS]++;
-		m->c[ACCESSFS_READAHEAD_KNOWN_READS]++;
 	}
 	heat_add(f, ev->offset, bytes);
+	if (!m)
+		return 0;
+	m->c[ACCESSFS_REFETCH_BYTES] += bytes - fresh;
+	if (ev->ahead_bytes != TRACE_AHEAD_UNKNOWN) {
+		m->c[ACCESSFS_READAHEAD_BYTES] += ev->ahead_bytes;
+		m->c[ACCESSFS_READAHEAD_KNOWN_READS]++;
+	}
 	return 0;
 }
 
@@ -385,9 +391,36 @@ static struct method_stats *method_slot(struct file_stats *f, unsigned int m)
 	return f->method[m];
 }
 
+/* The counters only the total receives: requests that move no data. */
+static const unsigned int total_only_counters[] = {
+	POSIX_OPENS, POSIX_FSYNCS, POSIX_FDSYNCS, ACCESSFS_FLUSHES, ACCESSFS_RELEASES,
+	ACCESSFS_META_OPS, ACCESSFS_ERRORS,
+};
+
 /*
- * Before a request of method is counted: give the coverage sets that start
- * to differ from the total's their own copy (see struct file_stats).
+ * Fill the only method's stats from the total's, which saw the same reads
+ * and writes plus the requests that move no data (see struct file_stats).
+ * Its coverage set stays its own.
+ */
+static void method_from_total(struct method_stats *m, const struct method_stats *t)
+{
+	struct interval_set touched = m->touched;
+	bool r = t->c[POSIX_READS] > 0, w = t->c[POSIX_WRITES] > 0;
+
+	*m = *t;
+	m->touched = touched;
+	for (unsigned int i = 0; i < ARRAY_SIZE(total_only_counters); i++)
+		m->c[total_only_counters[i]] = 0;
+	m->meta_time_ns = 0;
+	m->first_ns = !w || (r && t->rd.first_ns < t->wr.first_ns) ? t->rd.first_ns
+								    : t->wr.first_ns;
+	m->last_ns = !w || (r && t->rd.last_ns > t->wr.last_ns) ? t->rd.last_ns : t->wr.last_ns;
+}
+
+/*
+ * Before a request of method is counted: give the method stats and the
+ * coverage sets that start to differ from the total's their own copy (see
+ * struct file_stats).
  */
 static int split_coverage(struct file_stats *f, unsigned int method, bool is_write)
 {
@@ -397,6 +430,7 @@ static int split_coverage(struct file_stats *f, unsigned int method, bool is_wri
 		f->nmethods = 1;
 		f->only_method = method;
 	} else if (f->nmethods == 1 && method != f->only_method) {
+		method_from_total(f->method[f->only_method], &f->total);
 		rc |= interval_set_copy(&f->method[f->only_method]->touched, &f->total.touched);
 		f->nmethods = 2;
 	}
@@ -407,10 +441,38 @@ static int split_coverage(struct file_stats *f, unsigned int method, bool is_wri
 	return rc;
 }
 
+/* A read or write that moved data (or none, but did not fail). */
+static bool is_counted_io(const struct trace_event *ev)
+{
+	bool is_io = ev->op == TRACE_OP_WRITE || ev->op == TRACE_OP_READ ||
+		     ev->op == TRACE_OP_COPY_FILE_RANGE;
+
+	return is_io && ev->result >= 0;
+}
+
+static int sample_event(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns,
+			unsigned int method)
+{
+	uint64_t bytes = ev->result > 0 ? (uint64_t)ev->result : 0;
+	struct file_stats_point p = {
+		.t_ns = t_ns, .offset = ev->offset,
+		.size = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes,
+		.method = (uint8_t)method, .is_write = ev->op == TRACE_OP_WRITE,
+	};
+
+	return sample_add(f, &p);
+}
+
+int file_stats_sample(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns)
+{
+	if (!f->keep_sample || !is_counted_io(ev))
+		return 0;
+	return sample_event(f, ev, t_ns, report_method_of(ev));
+}
+
 int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns)
 {
 	bool is_write = ev->op == TRACE_OP_WRITE;
-	bool is_io = is_write || ev->op == TRACE_OP_READ || ev->op == TRACE_OP_COPY_FILE_RANGE;
 	unsigned int method = report_method_of(ev);
 	uint64_t bytes = ev->result > 0 ? (uint64_t)ev->result : 0;
 	struct method_stats *m;
@@ -424,7 +486,7 @@ int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t 
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;
 	}
-	if (!is_io || ev->result < 0) {
+	if (!is_counted_io(ev)) {
 		count_other(&f->total, ev);
 		note_time(&f->total, t_ns, t_ns + ev->duration_ns);
 		return 0;
@@ -435,20 +497,17 @@ int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t 
 	rc |= split_coverage(f, method, is_write);
 	fresh = method_stats_add_io(&f->total, is_write, ev->offset, bytes, t_ns, ev->duration_ns,
 				    true);
-	if (fresh == UINT64_MAX ||
-	    method_stats_add_io(m, is_write, ev->offset, bytes, t_ns, ev->duration_ns,
-				f->nmethods > 1) == UINT64_MAX)
+	if (fresh == UINT64_MAX)
+		return -1;
+	if (f->nmethods == 1)
+		m = NULL;	/* filled from the total when needed */
+	else if (method_stats_add_io(m, is_write, ev->offset, bytes, t_ns, ev->duration_ns,
+				     true) == UINT64_MAX)
 		return -1;
 	if (!is_write)
 		rc |= count_fetch(f, m, ev, bytes, fresh);
-	if (f->keep_sample) {
-		struct file_stats_point p = {
-			.t_ns = t_ns, .offset = ev->offset,
-			.size = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes,
-			.method = (uint8_t)method, .is_write = is_write,
-		};
-		rc |= sample_add(f, &p);
-	}
+	if (f->keep_sample)
+		rc |= sample_event(f, ev, t_ns, method);
 	return rc;
 }
 
@@ -461,6 +520,8 @@ static void method_stats_finish(struct method_stats *s)
 
 void file_stats_finish(struct file_stats *f)
 {
+	if (f->nmethods == 1)
+		method_from_total(f->method[f->only_method], &f->total);
 	method_stats_finish(&f->total);
 	for (unsigned int m = 0; m < REPORT_METHOD_COUNT; m++)
 		if (f->method[m])

@@ -194,11 +194,12 @@ struct method_stats {
 };
 
 /*
- * Coverage costs one interval set update per set a request touches, so
- * sets that would be copies of the total's are not kept: while a file has
- * seen one method, that method's coverage is the total's; while it has
- * seen no write, the bytes fetched are the total's coverage.  Each set is
- * copied from the total's at the moment it starts to differ.
+ * Every update costs time per event, so stats that would be copies of the
+ * total's are not kept: while a file has seen one method, that method's
+ * stats are the total's without the requests that move no data, and its
+ * coverage is the total's; while it has seen no write, the bytes fetched
+ * are the total's coverage.  Each is copied from the total's at the moment
+ * it starts to differ (and the only method's when the file is finished).
  */
 struct file_stats {
 	struct method_stats total;
@@ -229,6 +230,13 @@ void file_stats_free(struct file_stats *f);
  * memory ran out (the event is then partly counted).
  */
 int file_stats_add(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns);
+
+/*
+ * Only sample ev, as file_stats_add() would if the file kept samples: for
+ * a second pass over the trace that samples the files chosen in the first
+ * (set keep_sample).  Returns 0, or -1 if memory ran out.
+ */
+int file_stats_sample(struct file_stats *f, const struct trace_event *ev, uint64_t t_ns);
 
 /* Fill the derived counters (ACCESS/STRIDE top 4).  Call before reading. */
 void file_stats_finish(struct file_stats *f);

@@ -84,6 +84,8 @@ uint64_t interval_set_add(struct interval_set *s, uint64_t start, uint64_t end)
 		return end - start;
 	}
 	lo = (s->n && s->v[s->n - 1].end < start) ? s->n : first_reaching(s, start);
+	if (lo < s->n && s->v[lo].start <= start && end <= s->v[lo].end)
+		return 0;	/* a re-read: nothing changes */
 	hi = lo;
 	while (hi < s->n && s->v[hi].start <= end) {
 		uint64_t a = s->v[hi].start > start ? s->v[hi].start : start;

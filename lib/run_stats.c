@@ -111,13 +111,20 @@ static struct run_process *process_of(struct run_stats *rs, unsigned int host, u
 	struct run_process *p;
 	size_t h;
 
+	if (rs->last_proc) {
+		p = &rs->procs[rs->last_proc - 1];
+		if (p->host == host && p->pid == pid)
+			return p;
+	}
 	if (rs->nprocs * 2 >= rs->proc_index_cap && proc_index_grow(rs) < 0)
 		return NULL;
 	h = proc_hash(host, pid) & (rs->proc_index_cap - 1);
 	for (; rs->proc_index[h]; h = (h + 1) & (rs->proc_index_cap - 1)) {
 		p = &rs->procs[rs->proc_index[h] - 1];
-		if (p->host == host && p->pid == pid)
+		if (p->host == host && p->pid == pid) {
+			rs->last_proc = rs->proc_index[h];
 			return p;
+		}
 	}
 	if (rs->nprocs == rs->procs_cap) {
 		size_t cap = rs->procs_cap ? rs->procs_cap * 2 : 16;
@@ -137,6 +144,7 @@ static struct run_process *process_of(struct run_stats *rs, unsigned int host, u
 	if (!p->comm || !p->exe)
 		return NULL;
 	rs->proc_index[h] = ++rs->nprocs;
+	rs->last_proc = rs->nprocs;
 	return p;
 }
 
@@ -152,6 +160,7 @@ static void timeline_coarsen(struct run_stats *rs)
 	memset(&rs->timeline[n], 0, (RUN_TIMELINE_BINS - n) * sizeof(rs->timeline[0]));
 	rs->nbins = n;
 	rs->bin_ns *= 2;
+	rs->cur_end_ns = 0;	/* forget the last bin: its span changed */
 }
 
 static int timeline_add(struct run_stats *rs, uint64_t t_ns, unsigned int method, uint64_t bytes)
@@ -164,9 +173,14 @@ static int timeline_add(struct run_stats *rs, uint64_t t_ns, unsigned int method
 			return -1;
 		rs->bin_ns = RUN_TIMELINE_MIN_BIN_NS;
 	}
-	while (t_ns / rs->bin_ns >= RUN_TIMELINE_BINS)
-		timeline_coarsen(rs);
-	bin = (size_t)(t_ns / rs->bin_ns);
+	if (t_ns < rs->cur_start_ns || t_ns >= rs->cur_end_ns) {
+		while (t_ns / rs->bin_ns >= RUN_TIMELINE_BINS)
+			timeline_coarsen(rs);
+		rs->cur_bin = (size_t)(t_ns / rs->bin_ns);
+		rs->cur_start_ns = rs->cur_bin * rs->bin_ns;
+		rs->cur_end_ns = rs->cur_start_ns + rs->bin_ns;
+	}
+	bin = rs->cur_bin;
 	rs->timeline[bin][method] += bytes;
 	if (bin + 1 > rs->nbins)
 		rs->nbins = bin + 1;
@@ -239,4 +253,5 @@ void run_stats_sort_processes(struct run_stats *rs)
 	free(rs->proc_index);
 	rs->proc_index = NULL;
 	rs->proc_index_cap = 0;
+	rs->last_proc = 0;
 }

@@ -72,6 +72,7 @@ struct run_stats {
 	size_t nprocs, procs_cap;
 	size_t *proc_index;	/* open addressing table of indexes + 1 */
 	size_t proc_index_cap;
+	size_t last_proc;	/* index + 1 of the last process found: runs of events share one */
 	struct run_trace *traces;
 	size_t ntraces;
 	struct run_host *hosts;
@@ -80,6 +81,9 @@ struct run_stats {
 	uint64_t (*timeline)[REPORT_METHOD_COUNT];
 	size_t nbins;
 	uint64_t bin_ns;
+	/* The last bin used and its span: events come nearly in time order. */
+	size_t cur_bin;
+	uint64_t cur_start_ns, cur_end_ns;
 };
 
 /* A zeroed struct is empty; run_stats_free() releases it. */

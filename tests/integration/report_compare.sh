@@ -11,10 +11,11 @@ command -v python3 >/dev/null || skip "python3 is not installed (it parses the o
 size=$((8 << 20))
 head -c "$size" /dev/urandom > "$SRC/data.bin"
 
-# A: read() through cat.
+# A: read() through cat; ls gives the mount root events of its own.
 TRACE=$T/a.trace
 mount_accessfs -o sync_read
 drop_caches
+ls "$MNT" > /dev/null
 cat "$MNT/data.bin" > /dev/null
 unmount_accessfs
 
@@ -67,4 +68,10 @@ rows = list(csv.DictReader(open(sys.argv[2], newline="")))
 row = [r for r in rows if r["path"] == "data.bin" and r["method"] == "all"][0]
 assert int(row["POSIX_BYTES_READ"]) == read, (row["POSIX_BYTES_READ"], read)
 assert d["traces"][0]["clean_end"] is True
+# The mount root is "/" in every format, never an empty path.
+assert [x for x in d["files"] if x["path"] == "/"], "no mount root in JSON"
+assert not [x for x in d["files"] if x["path"] in ("", ".")], "root printed as '' or '.'"
+assert [r for r in rows if r["path"] == "/"], "no mount root in CSV"
 PY
+"$ACCESSFS" report "$T/a.trace" --top 1000 > "$T/a.txt" || fail "report (text) failed"
+grep -q '^/ ' "$T/a.txt" || fail 'the text report does not show the mount root as "/"'

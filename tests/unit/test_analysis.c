@@ -46,6 +46,65 @@ static void add(unsigned int trace, const char *path, struct trace_event ev, uin
 	assert_int_equal(analysis_add(&a, &e), 0);
 }
 
+static void test_a_stable_path_pointer_of_another_trace_is_matched_by_its_text(void **state)
+{
+	unsigned int t1 = add_trace("h"), t2 = add_trace("h");
+	char buf[8] = "a";
+	struct trace_event ev = test_read(0, 10);
+	struct analysis_event e = { .ev = &ev, .path = buf, .path_len = 1, .path_stable = true };
+
+	(void)state;
+	e.trace = t1;
+	assert_int_equal(analysis_add(&a, &e), 0);
+	/* The first trace's reader is gone; its memory now holds another path. */
+	memcpy(buf, "b", 2);
+	e.trace = t2;
+	assert_int_equal(analysis_add(&a, &e), 0);
+	analysis_finish(&a);
+	assert_int_equal(a.nfiles, 2);
+	assert_non_null(analysis_find(&a, "a"));
+	assert_non_null(analysis_find(&a, "b"));
+}
+
+/* Reads of "big" and "small", interleaved, each event handed to account. */
+static void add_two_files(struct analysis *an, unsigned int trace,
+			  int (*account)(struct analysis *, const struct analysis_event *))
+{
+	for (uint64_t i = 0; i < 3 * FILE_STATS_SAMPLE_MAX; i++) {
+		struct trace_event ev = test_read((i * 7919) % 1000 * 4096, 4096);
+		struct analysis_event e = { .ev = &ev, .trace = trace, .t_ns = i,
+					    .path = i % 4 ? "big" : "small", .path_len = 0 };
+
+		e.path_len = strlen(e.path);
+		assert_int_equal(account(an, &e), 0);
+	}
+}
+
+static void test_a_second_sampling_pass_keeps_what_one_pass_would(void **state)
+{
+	struct analysis one;
+	struct run_trace h = { .writeback_cache = -1, .classify = -1, .mount_options = "" };
+	const struct file_stats *want, *got;
+
+	(void)state;
+	analysis_init(&one, true);
+	assert_int_equal(analysis_add_trace(&one, "t", "h", &h), 0);
+	add_two_files(&one, 0, analysis_add);
+	analysis_finish(&one);
+	add_two_files(&a, add_trace("h"), analysis_add);
+	analysis_finish(&a);
+	analysis_sample_first(&a, 1);
+	add_two_files(&a, 0, analysis_sample);
+
+	want = &analysis_find(&one, "big")->stats;
+	got = &analysis_find(&a, "big")->stats;
+	assert_int_equal(got->seen_for_sample, want->seen_for_sample);
+	assert_int_equal(got->nsample, FILE_STATS_SAMPLE_MAX);
+	assert_memory_equal(got->sample, want->sample, want->nsample * sizeof(want->sample[0]));
+	assert_int_equal(analysis_find(&a, "small")->stats.nsample, 0);
+	analysis_free(&one);
+}
+
 static void test_many_files_are_each_found_by_path_after_finish(void **state)
 {
 	unsigned int t = add_trace("h");
@@ -155,6 +214,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_many_files_are_each_found_by_path_after_finish),
+		T(test_a_stable_path_pointer_of_another_trace_is_matched_by_its_text),
+		T(test_a_second_sampling_pass_keeps_what_one_pass_would),
 		T(test_files_are_sorted_by_bytes_moved),
 		T(test_the_same_path_in_two_traces_of_two_hosts_is_one_file),
 		T(test_run_totals_split_by_method_and_process),

@@ -50,6 +50,33 @@ static uint64_t of_method(unsigned int m, unsigned int c)
 	return method_stats_counter(s, c);
 }
 
+static void test_a_files_only_method_has_the_totals_io_without_other_requests(void **state)
+{
+	const struct method_stats *t, *m;
+
+	(void)state;
+	add(test_op(TRACE_OP_OPEN));
+	add(test_read(0, 100));
+	add(test_read(4096, 50));
+	add(test_op(TRACE_OP_FLUSH));
+	file_stats_finish(&f);
+	t = file_stats_method(&f, FILE_STATS_ALL);
+	m = file_stats_method(&f, REPORT_METHOD_READ);
+	assert_non_null(m);
+	for (unsigned int c = 0; c < FILE_STATS_COUNTER_COUNT; c++) {
+		bool other = c == POSIX_OPENS || c == ACCESSFS_FLUSHES;
+
+		assert_int_equal(method_stats_counter(m, c), other ? 0 : method_stats_counter(t, c));
+	}
+	assert_int_equal(t->c[POSIX_OPENS], 1);
+	/* The method's span is its reads', the total's also the open's and flush's. */
+	assert_true(m->first_ns > t->first_ns);
+	assert_true(m->last_ns < t->last_ns);
+	assert_int_equal(m->first_ns, t->rd.first_ns);
+	assert_int_equal(m->last_ns, t->rd.last_ns);
+	assert_int_equal(m->meta_time_ns, 0);
+}
+
 static void test_consecutive_reads_start_where_the_previous_ended(void **state)
 {
 	(void)state;
@@ -415,6 +442,7 @@ int main(void)
 		T(test_first_and_last_access_times_span_all_requests),
 		T(test_the_heat_strip_counts_fetched_bytes_where_they_were_fetched),
 		T(test_the_sample_keeps_at_most_its_bound),
+		T(test_a_files_only_method_has_the_totals_io_without_other_requests),
 		T(test_counter_names_are_darshans_spelling),
 	};
 
