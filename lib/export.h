@@ -77,10 +77,19 @@ static inline void export_json_key(struct outbuf *o, const char *key)
 	outbuf_write(o, "\":", 2);
 }
 
+/* One room check for key and number: these are most of a dump's output. */
 static inline void export_json_u64(struct outbuf *o, const char *key, uint64_t v)
 {
-	export_json_key(o, key);
-	outbuf_u64(o, v);
+	size_t klen = strlen(key);
+	char *p;
+
+	if (!outbuf_reserve(o, klen + 4 + OUTBUF_U64_MAX))
+		return;
+	p = o->buf + o->len;
+	memcpy(p, ",\"", 2);
+	memcpy(p + 2, key, klen);
+	memcpy(p + 2 + klen, "\":", 2);
+	o->len = (size_t)(outbuf_format_u64(p + 4 + klen, v) - o->buf);
 }
 
 static inline void export_json_i64(struct outbuf *o, const char *key, int64_t v)

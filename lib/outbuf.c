@@ -72,8 +72,7 @@ static void put_digits32(char *end, uint32_t v, unsigned int n)
 		end[-1] = (char)('0' + v % 10);
 }
 
-/* v in decimal at p (20 bytes room); returns the end. */
-static char *put_u64(char *p, uint64_t v)
+char *outbuf_format_u64(char *p, uint64_t v)
 {
 	unsigned int n;
 
@@ -82,7 +81,7 @@ static char *put_u64(char *p, uint64_t v)
 		put_digits32(p + n, (uint32_t)v, n);
 		return p + n;
 	}
-	p = put_u64(p, v / E8);
+	p = outbuf_format_u64(p, v / E8);
 	put_digits32(p + 8, (uint32_t)(v % E8), 8);
 	return p + 8;
 }
@@ -90,7 +89,7 @@ static char *put_u64(char *p, uint64_t v)
 void outbuf_u64(struct outbuf *o, uint64_t v)
 {
 	if (outbuf_reserve(o, 20))
-		o->len = (size_t)(put_u64(o->buf + o->len, v) - o->buf);
+		o->len = (size_t)(outbuf_format_u64(o->buf + o->len, v) - o->buf);
 }
 
 void outbuf_i64(struct outbuf *o, int64_t v)
@@ -112,7 +111,7 @@ void outbuf_fixed(struct outbuf *o, uint64_t v, unsigned int decimals)
 		scale *= 10;
 	if (!outbuf_reserve(o, 20 + 1 + decimals))
 		return;
-	p = put_u64(o->buf + o->len, v / scale);
+	p = outbuf_format_u64(o->buf + o->len, v / scale);
 	if (decimals) {
 		*p++ = '.';
 		put_digits32(p + decimals, (uint32_t)(v % scale), decimals);
