@@ -100,10 +100,17 @@ static inline void export_json_i64(struct outbuf *o, const char *key, int64_t v)
 
 static inline void export_json_text(struct outbuf *o, const char *key, const char *text)
 {
-	export_json_key(o, key);
-	outbuf_putc(o, '"');
-	outbuf_puts(o, text);
-	outbuf_putc(o, '"');
-}
+	size_t klen = strlen(key), tlen = strlen(text);
+	char *p;
 
+	if (!outbuf_reserve(o, klen + tlen + 6))
+		return;
+	p = o->buf + o->len;
+	memcpy(p, ",\"", 2);
+	memcpy(p + 2, key, klen);
+	memcpy(p + 2 + klen, "\":\"", 3);
+	memcpy(p + 5 + klen, text, tlen);
+	p[5 + klen + tlen] = '"';
+	o->len += klen + tlen + 6;
+}
 #endif /* ACCESSFS_EXPORT_H */
