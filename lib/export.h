@@ -57,7 +57,7 @@ extern const struct export_ops export_jsonl_ops, export_csv_ops, export_perfetto
  * until the end, because a thread's lanes can only be assigned once all its
  * requests are known: worker threads record one requester's overlapping
  * requests into different blocks, so file order is not start order.  The
- * caller stops feeding it at this many events (about 600 MB).
+ * caller stops feeding it at this many events (about 700 MB).
  */
 #define EXPORT_PERFETTO_MAX_EVENTS 4000000u
 
