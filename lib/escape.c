@@ -139,12 +139,18 @@ void base64_write(struct outbuf *o, const void *s, size_t len)
 	}
 }
 
+/* Must a CSV field holding c be quoted?  Letters, digits, '/', '.' take one test. */
+static bool csv_special(unsigned char c)
+{
+	return c <= ',' && (c == ',' || c == '"' || c == '\r' || c == '\n');
+}
+
 void csv_write_field(struct outbuf *o, const char *s, size_t len)
 {
 	bool quote = false;
 
 	for (size_t i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+		quote = csv_special((unsigned char)s[i]);
 	if (!quote) {
 		outbuf_write(o, s, len);
 		return;
