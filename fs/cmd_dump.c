@@ -31,8 +31,11 @@ static void usage(FILE *out)
 		"  --format FMT     jsonl (default), csv or perfetto\n"
 		"  -o FILE          write to FILE instead of standard output\n"
 		"%s"
-		"  -h, --help       show this help\n",
-		event_filter_usage);
+		"  -h, --help       show this help\n"
+		"\n"
+		"perfetto holds the selected events in memory (about 150 bytes each) and\n"
+		"stops with an error after %u of them: filter big traces first.\n",
+		event_filter_usage, EXPORT_PERFETTO_MAX_EVENTS);
 }
 
 struct dump_args {
@@ -41,6 +44,8 @@ struct dump_args {
 	enum export_format format;
 	const char *output;
 	struct event_filter filter;
+	uint64_t exported;		/* events given to the exporter, all traces */
+	bool too_many;			/* the Perfetto limit was reached */
 };
 
 /* "--opt value" or "--opt=value": the value, advancing *i; NULL if missing. */
@@ -158,6 +163,14 @@ static int dump_trace(struct exporter *x, struct dump_args *a, const char *path,
 			continue;
 		e.path2 = ev.file_id2 ? trace_reader_path(r, ev.file_id2, ev.start_ns,
 							  &e.path2_len) : NULL;
+		if (a->format == EXPORT_PERFETTO && a->exported == EXPORT_PERFETTO_MAX_EVENTS) {
+			fprintf(stderr, "accessfs dump: perfetto output stops after %u events (they "
+				"are held in memory); select fewer with --since, --until, --path, "
+				"--comm, --pid or --op\n", EXPORT_PERFETTO_MAX_EVENTS);
+			a->too_many = true;
+			return -1;
+		}
+		a->exported++;
 		exporter_event(x, &e);
 	}
 	if (rc < 0) {
@@ -171,6 +184,10 @@ static int dump_trace(struct exporter *x, struct dump_args *a, const char *path,
 		fprintf(stderr, "accessfs dump: warning: %s: %llu events were lost while "
 			"recording (the trace could not be written)\n", path,
 			(unsigned long long)sum.lost);
+	if (sum.lost_meta)
+		fprintf(stderr, "accessfs dump: warning: %s: %llu name and process records were "
+			"lost while recording (some paths or comms are missing)\n", path,
+			(unsigned long long)sum.lost_meta);
 	return 0;
 }
 
@@ -212,7 +229,7 @@ int cmd_dump(int argc, char **argv)
 	if (!x)
 		goto out;
 	status = 0;
-	for (size_t i = 0; i < a.ntraces; i++)
+	for (size_t i = 0; i < a.ntraces && !a.too_many; i++)
 		if (dump_trace(x, &a, a.traces[i], readers[i], (unsigned int)i) < 0)
 			status = 1;
 	if (exporter_finish(x) < 0) {

@@ -71,18 +71,35 @@ static bool json_plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+/* Length of the run of plain bytes at s: most names are one run. */
+static size_t json_plain_run(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && json_plain(s[i]))
+		i++;
+	return i;
+}
+
 bool json_write_string(struct outbuf *o, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	bool valid = true;
-	size_t i = 0;
+	size_t i = json_plain_run(p, len);
 
+	if (i == len && outbuf_reserve(o, len + 2)) {
+		o->buf[o->len] = '"';
+		memcpy(o->buf + o->len + 1, s, len);
+		o->buf[o->len + 1 + len] = '"';
+		o->len += len + 2;
+		return true;
+	}
 	outbuf_putc(o, '"');
+	outbuf_write(o, s, i);
 	while (i < len) {
 		size_t start = i, n;
 
-		while (i < len && json_plain(p[i]))
-			i++;
+		i += json_plain_run(p + i, len - i);
 		outbuf_write(o, s + start, i - start);
 		if (i == len)
 			break;
@@ -122,12 +139,18 @@ void base64_write(struct outbuf *o, const void *s, size_t len)
 	}
 }
 
+/* Must a CSV field holding c be quoted?  Letters, digits, '/', '.' take one test. */
+static bool csv_special(unsigned char c)
+{
+	return c <= ',' && (c == ',' || c == '"' || c == '\r' || c == '\n');
+}
+
 void csv_write_field(struct outbuf *o, const char *s, size_t len)
 {
 	bool quote = false;
 
 	for (size_t i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+		quote = csv_special((unsigned char)s[i]);
 	if (!quote) {
 		outbuf_write(o, s, len);
 		return;

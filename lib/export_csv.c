@@ -13,8 +13,13 @@
 
 static void cell_u64(struct outbuf *o, uint64_t v)
 {
-	outbuf_putc(o, ',');
-	outbuf_u64(o, v);
+	char *p;
+
+	if (!outbuf_reserve(o, 1 + OUTBUF_U64_MAX))
+		return;
+	p = o->buf + o->len;
+	*p = ',';
+	o->len = (size_t)(outbuf_format_u64(p + 1, v) - o->buf);
 }
 
 static void cell_text(struct outbuf *o, const char *s, size_t len)

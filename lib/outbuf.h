@@ -53,9 +53,12 @@ static inline void outbuf_putc(struct outbuf *o, char c)
 		o->buf[o->len++] = c;
 }
 
+/* v in decimal at p, which has OUTBUF_U64_MAX bytes of room; returns the end. */
+#define OUTBUF_U64_MAX 20
+char *outbuf_format_u64(char *p, uint64_t v);
 void outbuf_u64(struct outbuf *o, uint64_t v);
 void outbuf_i64(struct outbuf *o, int64_t v);
-/* v / 10^decimals with exactly that many decimals ("1.500000000"). */
+/* v / 10^decimals with exactly that many (at most 9) decimals ("1.500000000"). */
 void outbuf_fixed(struct outbuf *o, uint64_t v, unsigned int decimals);
 
 /* Done with a record: write out if the buffer is large. */

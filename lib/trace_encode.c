@@ -242,23 +242,27 @@ size_t trace_meta_encode_proc(uint8_t *out, const struct trace_proc *pr)
 	return meta_finish(out, TRACE_META_PROC, start, (size_t)(p - start));
 }
 
-size_t trace_meta_encode_pair(uint8_t *out, unsigned int type, uint64_t a, uint64_t b)
+size_t trace_meta_encode_numbers(uint8_t *out, unsigned int type, const uint64_t *v, size_t n)
 {
 	uint8_t *start = out + META_PAYLOAD_GAP, *p = start;
 
-	p = varint_put(p, a);
-	p = varint_put(p, b);
+	for (size_t i = 0; i < n; i++)
+		p = varint_put(p, v[i]);
 	return meta_finish(out, type, start, (size_t)(p - start));
+}
+
+size_t trace_meta_encode_pair(uint8_t *out, unsigned int type, uint64_t a, uint64_t b)
+{
+	const uint64_t v[] = { a, b };
+
+	return trace_meta_encode_numbers(out, type, v, 2);
 }
 
 size_t trace_meta_encode_end(uint8_t *out, uint64_t time_ns, uint64_t events, uint64_t lost)
 {
-	uint8_t *start = out + META_PAYLOAD_GAP, *p = start;
+	const uint64_t v[] = { time_ns, events, lost };
 
-	p = varint_put(p, time_ns);
-	p = varint_put(p, events);
-	p = varint_put(p, lost);
-	return meta_finish(out, TRACE_META_END, start, (size_t)(p - start));
+	return trace_meta_encode_numbers(out, TRACE_META_END, v, 3);
 }
 
 int trace_meta_next(const uint8_t **pos, const uint8_t *end, struct trace_meta_record *rec)

@@ -56,6 +56,8 @@ size_t trace_meta_encode_proc(uint8_t *out, const struct trace_proc *p);
 /* LOST (time, count), UNLINK (time, file_id): two numbers, given the type. */
 size_t trace_meta_encode_pair(uint8_t *out, unsigned int type, uint64_t a, uint64_t b);
 size_t trace_meta_encode_end(uint8_t *out, uint64_t time_ns, uint64_t events, uint64_t lost);
+/* A record of n (at most 8) unsigned numbers, e.g. LOST with its META count. */
+size_t trace_meta_encode_numbers(uint8_t *out, unsigned int type, const uint64_t *v, size_t n);
 
 /* One undecoded META record: its type and payload. */
 struct trace_meta_record {
@@ -71,7 +73,10 @@ int trace_meta_next(const uint8_t **pos, const uint8_t *end, struct trace_meta_r
 int trace_meta_decode_dentry(const struct trace_meta_record *rec, struct trace_dentry *d);
 int trace_meta_decode_proc(const struct trace_meta_record *rec, struct trace_proc *p,
 			   size_t *comm_len, size_t *exe_len);
-/* n unsigned numbers (LOST, END, UNLINK payloads). */
+/*
+ * n unsigned numbers (LOST, END, UNLINK payloads); bytes after them are
+ * ignored, so a record may grow numbers at its end.
+ */
 int trace_meta_decode_numbers(const struct trace_meta_record *rec, uint64_t *v, size_t n);
 
 #endif /* ACCESSFS_TRACE_ENCODE_H */

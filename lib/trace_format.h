@@ -312,10 +312,14 @@ struct trace_event {
  *           root has parent_id 0 and an empty name.
  *   PROC    v time_ns, v tid, v pid, s comm, s exe
  *           the thread tid of process pid, first seen at time_ns.
- *   LOST    v time_ns, v count
- *           count events could not be recorded (trace write failed).
- *   END     v time_ns, v events, v lost
+ *   LOST    v time_ns, v count [, v meta_count]
+ *           count events could not be recorded (trace write failed);
+ *           meta_count META records (names, processes) with them.
+ *   END     v time_ns, v events, v lost [, v lost_meta]
  *           the writer closed the trace cleanly.
+ *   ([...]: added to version 1 without a bump: readers take a missing one
+ *   as 0, and readers that predate it skip it, as every reader ignores
+ *   bytes after the numbers it knows.)
  *   UNLINK  v time_ns, v file_id
  *           the last name of file_id went away (informational).
  */

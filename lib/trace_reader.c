@@ -346,10 +346,21 @@ static int add_proc(struct trace_reader *r, const struct trace_meta_record *rec)
 	return 0;
 }
 
+/* n numbers, of which the last is optional (newer writers add it): 0 if absent. */
+static int decode_numbers_last_optional(const struct trace_meta_record *rec, uint64_t *v,
+					size_t n)
+{
+	v[n - 1] = 0;
+	if (trace_meta_decode_numbers(rec, v, n) == 0)
+		return 0;
+	v[n - 1] = 0;
+	return trace_meta_decode_numbers(rec, v, n - 1);
+}
+
 static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 {
 	struct trace_meta_record rec;
-	uint64_t v[3];
+	uint64_t v[4];
 
 	while (p < end) {
 		if (trace_meta_next(&p, end, &rec))
@@ -364,16 +375,18 @@ static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8
 				return -1;
 			break;
 		case TRACE_META_LOST:
-			if (trace_meta_decode_numbers(&rec, v, 2))
+			if (decode_numbers_last_optional(&rec, v, 3))
 				return -1;
 			r->sum.lost += v[1];
+			r->sum.lost_meta += v[2];
 			break;
 		case TRACE_META_END:
-			if (trace_meta_decode_numbers(&rec, v, 3))
+			if (decode_numbers_last_optional(&rec, v, 4))
 				return -1;
 			r->sum.clean_end = true;
 			r->end_events = v[1];
-			r->sum.lost = v[2];	/* the total, LOST records included */
+			r->sum.lost = v[2];	/* the totals, LOST records included */
+			r->sum.lost_meta = v[3];
 			break;
 		default:		/* UNLINK and records newer than us */
 			break;

@@ -54,6 +54,7 @@ const struct trace_proc *trace_reader_proc_at(const struct trace_reader *r, size
 struct trace_reader_summary {
 	uint64_t events;	/* returned so far */
 	uint64_t lost;		/* from LOST and END records */
+	uint64_t lost_meta;	/* META records (names, processes) lost with them */
 	bool clean_end;		/* an END record was found */
 	bool torn_tail;		/* the last block was cut or corrupt */
 	uint64_t torn_bytes;	/* bytes after the last good block */

@@ -86,7 +86,7 @@ struct trace_writer {
 	uint64_t offset;	/* end of the last good block */
 	uint64_t seq;
 	uint64_t written_events;
-	uint64_t lost_unreported;
+	uint64_t lost_unreported, lost_meta_unreported;
 	bool complained;
 };
 
@@ -323,41 +323,59 @@ static int write_block(struct trace_writer *w, struct trace_buf *b, uint32_t kin
 }
 
 /* A META block of one record (LOST or END), from a small buffer of its own. */
-static int write_meta_pair(struct trace_writer *w, unsigned int type, uint64_t a, uint64_t b,
-			   uint64_t c)
+static int write_meta_numbers(struct trace_writer *w, unsigned int type, const uint64_t *v,
+			      size_t n)
 {
 	struct trace_buf *one = w->one;
 
 	buf_reset(one, 0);
-	if (type == TRACE_META_END)
-		one->len += trace_meta_encode_end(one->data + HDR, a, b, c);
-	else
-		one->len += trace_meta_encode_pair(one->data + HDR, type, a, b);
+	one->len += trace_meta_encode_numbers(one->data + HDR, type, v, n);
 	one->nrecords = 1;
 	return write_block(w, one, TRACE_BLOCK_META);
 }
 
-static void count_lost(struct trace_writer *w, uint64_t n)
+/* The LOST record of what could not be written since the last one; 0 if none is due. */
+static int report_lost(struct trace_writer *w)
 {
-	w->lost_unreported += n;
+	const uint64_t v[] = { trace_now_ns(), w->lost_unreported, w->lost_meta_unreported };
+
+	if (!w->lost_unreported && !w->lost_meta_unreported)
+		return 0;
+	if (write_meta_numbers(w, TRACE_META_LOST, v, 3) < 0)
+		return -1;
+	w->lost_unreported = w->lost_meta_unreported = 0;
+	return 0;
+}
+
+/* The END record: events written, and the totals of what was lost. */
+static int write_end(struct trace_writer *w, const struct trace_writer_stats *st)
+{
+	const uint64_t v[] = { trace_now_ns(), w->written_events, st->lost, st->lost_meta };
+
+	return write_meta_numbers(w, TRACE_META_END, v, 4);
+}
+
+static void count_lost(struct trace_writer *w, uint64_t events, uint64_t meta)
+{
+	w->lost_unreported += events;
+	w->lost_meta_unreported += meta;
 	pthread_mutex_lock(&w->lock);
-	w->stats.lost += n;
+	w->stats.lost += events;
+	w->stats.lost_meta += meta;
 	pthread_mutex_unlock(&w->lock);
 }
 
 /* Write one buffer; after a failure, first say how much was lost. */
 static void write_buffer(struct trace_writer *w, struct trace_buf *b, uint32_t kind)
 {
-	uint64_t events = kind == TRACE_BLOCK_EVENTS ? b->nrecords : 0;
+	bool events = kind == TRACE_BLOCK_EVENTS;
 
-	if (w->lost_unreported &&
-	    write_meta_pair(w, TRACE_META_LOST, trace_now_ns(), w->lost_unreported, 0) == 0)
-		w->lost_unreported = 0;
-	if (w->lost_unreported || write_block(w, b, kind) < 0) {
-		count_lost(w, events);
+	if (report_lost(w) < 0 || write_block(w, b, kind) < 0) {
+		count_lost(w, events ? b->nrecords : 0, events ? 0 : b->nrecords);
 		return;
 	}
-	w->written_events += events;
+	if (events)
+		w->written_events += b->nrecords;
 }
 
 /*
@@ -692,12 +710,9 @@ int trace_writer_close(struct trace_writer *w, struct trace_writer_stats *stats)
 	pthread_key_delete(w->key);
 
 	writer_cycle(w, true);
-	if (w->lost_unreported == 0 || write_meta_pair(w, TRACE_META_LOST, trace_now_ns(),
-						       w->lost_unreported, 0) == 0)
-		w->lost_unreported = 0;
+	report_lost(w);
 	trace_writer_get_stats(w, &st);
-	end_written = write_meta_pair(w, TRACE_META_END, trace_now_ns(), w->written_events,
-				      st.lost) == 0;
+	end_written = write_end(w, &st) == 0;
 	trace_writer_get_stats(w, &st);
 	if (!end_written)
 		fprintf(stderr, "accessfs: trace %s: the end record could not be written; "

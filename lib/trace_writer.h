@@ -35,6 +35,7 @@ struct trace_writer_stats {
 	uint64_t events;	/* appended */
 	uint64_t meta_records;
 	uint64_t lost;		/* events that could not be written */
+	uint64_t lost_meta;	/* META records (names, processes) that could not be */
 	uint64_t bytes;		/* written to the file, headers included */
 	uint64_t blocks;
 	uint64_t waits;		/* times a request thread waited for the writer */

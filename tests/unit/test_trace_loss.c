@@ -2,7 +2,8 @@
 /*
  * test_trace_loss.c - when the trace cannot be written, request threads
  * keep going, the loss is counted, recorded in a LOST record once writes
- * work again and in the END record, and close reports it.
+ * work again and in the END record, and close reports it.  Lost names and
+ * processes (META records) are counted the same way, apart from events.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -116,11 +117,48 @@ static void loss_is_reported_at_close_when_writes_never_recover(void **state)
 	remove_temp_trace(path);
 }
 
+static void name_dentry(struct trace_writer *w, uint64_t file_id)
+{
+	const struct trace_dentry d = {
+		.time_ns = 1, .file_id = file_id, .parent_id = 1, .kind = 8,
+		.name = "f", .name_len = 1,
+	};
+
+	trace_writer_dentry(w, &d);
+}
+
+static void lost_names_are_counted_apart_from_events(void **state)
+{
+	char path[256];
+	struct trace_writer *w = writer_failing_after(path, sizeof(path), 10);
+	struct trace_writer_stats st;
+	struct trace_reader_summary s;
+	uint64_t ok;
+
+	(void)state;
+	for (uint64_t id = 100; id < 150; id++)
+		name_dentry(w, id);
+	trace_writer_flush(w);
+	failing = 0;
+	name_dentry(w, 150);
+	trace_writer_close(w, &st);
+	assert_int_equal(st.lost, 0);
+	assert_int_equal(st.lost_meta, 50);
+
+	s = read_all(path, &ok);
+	assert_int_equal(s.events, 10);
+	assert_int_equal(s.lost, 0);
+	assert_int_equal(s.lost_meta, 50);
+	assert_true(s.clean_end);
+	remove_temp_trace(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(failed_writes_are_counted_and_recorded_as_lost),
 		cmocka_unit_test(loss_is_reported_at_close_when_writes_never_recover),
+		cmocka_unit_test(lost_names_are_counted_apart_from_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
