@@ -65,6 +65,7 @@ struct trace_reader {
 	const uint8_t *data;
 	size_t size;
 	void *map;			/* what to munmap, or NULL */
+	size_t released;		/* map pages below this were dropped */
 	void *owned;			/* what to free, or NULL */
 	uint32_t version;
 	struct header_field *fields;
@@ -418,6 +419,24 @@ static const char *block_problem(const struct trace_reader *r, uint64_t off, uin
 	return NULL;
 }
 
+/*
+ * Let go of mapped pages well behind a pass's position, so the reader's
+ * resident size stays bounded however large the trace.  The mapping is
+ * private and read-only: a page read again (names point into it) faults
+ * back in from the page cache, unchanged.
+ */
+#define RELEASE_BEHIND	(64u << 20)
+
+static void release_behind(struct trace_reader *r, size_t pos)
+{
+	size_t end = pos & ~(size_t)(RELEASE_BEHIND - 1);
+
+	if (!r->map || end < r->released + RELEASE_BEHIND)
+		return;
+	madvise((char *)r->map + r->released, end - r->released, MADV_DONTNEED);
+	r->released = end;
+}
+
 static void prepass(struct trace_reader *r)
 {
 	uint64_t off = r->data_start, seq = 0;
@@ -425,6 +444,7 @@ static void prepass(struct trace_reader *r)
 	const char *why;
 
 	while (off < r->size) {
+		release_behind(r, off);
 		why = block_problem(r, off, seq);
 		if (why) {
 			if (valid_block_after(r, off))
@@ -448,6 +468,7 @@ static void prepass(struct trace_reader *r)
 	}
 	r->sum.torn_bytes = r->size - off;
 	r->good_end = off;
+	r->released = 0;	/* the event pass starts again at the top */
 }
 
 /* ---- indexes over META ---- */
@@ -718,6 +739,7 @@ static bool next_events_block(struct trace_reader *r)
 	struct trace_block_header h;
 
 	while (r->pos < r->good_end) {
+		release_behind(r, r->pos);
 		read_block_header(r->data + r->pos, &h);
 		r->block_off = r->pos;
 		r->pos += HDR + h.payload_len;
