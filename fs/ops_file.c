@@ -5,9 +5,10 @@
  *
  * The file handle is the backing descriptor itself.  An open file keeps its
  * node's O_PATH descriptor in use until release (so the LRU never closes
- * it and an unlinked open file stays reachable).  Reads are spliced from
- * the backing file to /dev/fuse (fuse_reply_data with a descriptor buffer),
- * writes copied with fuse_buf_copy, so neither allocates per request.
+ * it and an unlinked open file stays reachable).  Reads up to 64 KiB are
+ * copied through a per-thread buffer, larger ones spliced from the backing
+ * file to /dev/fuse (fuse_reply_data with a descriptor buffer); writes are
+ * copied with fuse_buf_copy, so neither allocates per request.
  *
  * POSIX locks (fcntl F_SETLK) are left to the kernel, which keeps them
  * locally per mount (no getlk/setlk here): they are not seen by programs
@@ -151,22 +152,55 @@ static int64_t readable_bytes(int fd, off_t off, size_t size)
 	return st.st_size - off < (off_t)size ? st.st_size - off : (int64_t)size;
 }
 
-static void afs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		     struct fuse_file_info *fi)
+/*
+ * Reads up to this size are copied through a per-thread buffer: pread and
+ * one writev, and the trace gets the exact byte count.  fuse_reply_data
+ * would copy them too (libfuse does not splice small replies) but through
+ * a malloc per request, and the trace would need an fstat for the result.
+ */
+#define SMALL_READ_MAX (64u << 10)
+
+static void reply_copied(fuse_req_t req, struct op_trace *t, int fd, size_t size, off_t off)
+{
+	static __thread char buf[SMALL_READ_MAX];
+	ssize_t n = pread(fd, buf, size, off);
+	int res;
+
+	if (n < 0) {
+		n = -errno;
+		fuse_reply_err(req, (int)-n);
+		op_trace_end(t, n);
+		return;
+	}
+	res = fuse_reply_buf(req, buf, (size_t)n);
+	op_trace_end(t, res < 0 ? res : n);
+}
+
+static void reply_spliced(fuse_req_t req, struct op_trace *t, int fd, size_t size, off_t off)
 {
 	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
-	struct op_trace t;
 	int64_t expect = 0;
 	int res;
 
-	op_trace_begin(&t, req, TRACE_OP_READ, ino, fi->fh, (uint64_t)off, size, 0);
 	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	buf.buf[0].fd = file_fd(fi);
+	buf.buf[0].fd = fd;
 	buf.buf[0].pos = off;
-	if (op_trace_on(&t))
-		expect = readable_bytes(file_fd(fi), off, size);
+	if (op_trace_on(t))
+		expect = readable_bytes(fd, off, size);
 	res = fuse_reply_data(req, &buf, 0);
-	op_trace_end(&t, res < 0 ? res : expect);
+	op_trace_end(t, res < 0 ? res : expect);
+}
+
+static void afs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct op_trace t;
+
+	op_trace_begin(&t, req, TRACE_OP_READ, ino, fi->fh, (uint64_t)off, size, 0);
+	if (size <= SMALL_READ_MAX)
+		reply_copied(req, &t, file_fd(fi), size, off);
+	else
+		reply_spliced(req, &t, file_fd(fi), size, off);
 }
 
 static void afs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in_buf,

@@ -6,8 +6,9 @@
  * init decides the connection: no writeback cache unless asked (it would
  * turn write() calls into pid-0 writeback), synchronous reads unless asked
  * (the reading thread then sends its own readahead, so labels are exact),
- * 1 MiB writes, splice (without SPLICE_MOVE, measured slower) for read replies.  The trace writer is opened here
- * because only now are the negotiated values for its header known.
+ * 1 MiB writes, splice (without SPLICE_MOVE, measured slower) for large
+ * read replies.  The trace writer is opened here because only now are the
+ * negotiated values for its header known.
  */
 #include <errno.h>
 #include <fcntl.h>

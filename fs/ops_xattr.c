@@ -6,6 +6,11 @@
  *
  * Values are copied through a buffer allocated per request: xattr sizes
  * are up to 64 KiB and these requests are not on the data path.
+ *
+ * Except one: the kernel asks for security.capability (GETXATTR) before
+ * every write() to a FUSE file, doubling the round trips of small writes.
+ * With xattr=0 every xattr request is answered ENOSYS (and recorded), after
+ * which the kernel sends no more of that kind.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +33,10 @@ static void get_or_list(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 	int pfd;
 
 	op_trace_begin_name(&t, req, op, ino, name, 0, NULL, 0);
+	if (!afs_daemon(req)->opts.xattr) {
+		res = -ENOSYS;
+		goto out;
+	}
 	if (size && !(buf = malloc(size))) {
 		res = -ENOMEM;
 		goto out;
@@ -73,6 +82,10 @@ static void set_or_remove(fuse_req_t req, fuse_ino_t ino, const char *name, cons
 	int pfd, res;
 
 	op_trace_begin_name(&t, req, op, ino, name, 0, NULL, (uint32_t)flags);
+	if (!afs_daemon(req)->opts.xattr) {
+		res = -ENOSYS;
+		goto out;
+	}
 	pfd = afs_fd_get(req, n);
 	if (pfd < 0) {
 		res = pfd;

@@ -74,6 +74,9 @@ static const struct option_spec specs[] = {
 	  "0 leaves metadata operations out of the trace (names are still recorded)" },
 	{ "classify", OPT_BOOL01, FIELD(classify), 0, 0, 0, "0|1", "1",
 	  "0 records no access-method labels" },
+	{ "xattr", OPT_BOOL01, FIELD(xattr), 0, 0, 0, "0|1", "1",
+	  "0 answers ENOSYS to xattr requests, so the kernel stops asking for"
+	  " security.capability before every write" },
 };
 
 /* Understood by the kernel or libfuse: passed on untouched. */
@@ -100,6 +103,7 @@ void options_init(struct mount_options *o)
 	o->default_permissions = -1;
 	o->trace_meta = true;
 	o->classify = true;
+	o->xattr = true;
 }
 
 void options_free(struct mount_options *o)

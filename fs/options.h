@@ -41,6 +41,7 @@ struct mount_options {
 	bool notrace;
 	bool trace_meta;
 	bool classify;
+	bool xattr;		/* false: ENOSYS to every xattr request */
 	char *fuse_opts;	/* comma-separated, for libfuse; NULL if none */
 	char *given;		/* every -o list as given, comma-joined; NULL if none */
 };
