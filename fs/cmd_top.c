@@ -29,10 +29,10 @@
 #include "commands.h"
 #include "io_tally.h"
 #include "mount_table.h"
+#include "runtime_file.h"
 #include "size_arg.h"
 #include "trace_follow.h"
 
-#define TOP_RUNTIME_DIR		"/run/accessfs"
 #define TOP_FILE_ROWS		15
 #define TOP_PROC_ROWS		8
 
@@ -144,7 +144,7 @@ static int runtime_entry(const char *entry, const char *mnt, char *trace, size_t
 {
 	char path[PATH_MAX];
 
-	return path_from(path, sizeof(path), TOP_RUNTIME_DIR, entry) &&
+	return path_from(path, sizeof(path), RUNTIME_FILE_DIR, entry) &&
 	       trace_from_runtime_file(path, mnt, trace, len);
 }
 
@@ -161,7 +161,7 @@ static int top_find_trace(const char *arg, char *trace, size_t len)
 		fprintf(stderr, "accessfs top: %s: not a FUSE mount point\n", arg);
 		return -1;
 	}
-	if (top_search_dir(TOP_RUNTIME_DIR, mnt, trace, len, runtime_entry) ||
+	if (top_search_dir(RUNTIME_FILE_DIR, mnt, trace, len, runtime_entry) ||
 	    top_search_dir("/proc", mnt, trace, len, trace_from_cmdline))
 		return 0;
 	fprintf(stderr, "accessfs top: %s: cannot find its trace (no accessfs daemon "
