@@ -3,7 +3,8 @@
  * creds.c - per-thread fsuid/fsgid/groups switching for requests that
  * create files (see creds.h).  The caller's groups come from
  * fuse_req_getgroups(), which reads /proc: a few microseconds, paid only by
- * requests that create names, never by reads and writes.
+ * requests that create names, never by reads and writes, and not at all
+ * when the caller already is who the daemon is (see creds_become).
  */
 #include <sys/fsuid.h>
 #include <sys/syscall.h>
@@ -14,12 +15,16 @@
 
 static gid_t own_groups[CREDS_MAX_GROUPS];
 static int own_ngroups;
+static uid_t own_uid;
+static gid_t own_gid;
 
 void creds_init(void)
 {
 	int n = getgroups(CREDS_MAX_GROUPS, own_groups);
 
 	own_ngroups = n > 0 ? n : 0;
+	own_uid = geteuid();
+	own_gid = getegid();
 }
 
 /* glibc's setgroups() changes all threads; the syscall changes only this one. */
@@ -35,6 +40,14 @@ bool creds_become(fuse_req_t req, bool enabled)
 	int n;
 
 	if (!enabled)
+		return false;
+	/*
+	 * A root caller with the daemon's gid: fsuid 0 keeps the daemon's
+	 * capabilities (DAC_OVERRIDE, FOWNER, FSETID), so its supplementary
+	 * groups decide nothing, and the owner and group come out the same.
+	 * Skipping the switch saves a /proc read and six syscalls per create.
+	 */
+	if (ctx->uid == 0 && own_uid == 0 && ctx->gid == own_gid)
 		return false;
 	n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, groups);
 	if (n < 0)
