@@ -493,8 +493,8 @@ bool classifier_identify(struct classifier *c, struct trace_event *ev, struct tr
 {
 	enum requester_syscall_read how = REQUESTER_SYSCALL_RECHECK;
 
-	if (ev->op == TRACE_OP_FLUSH)
-		how = REQUESTER_SYSCALL_NEVER;	/* maybe from an execve: see offload.h */
+	if (ev->op == TRACE_OP_FLUSH)	/* maybe from an execve: see offload.h */
+		how = c->cfg.labels ? REQUESTER_SYSCALL_UNLESS_EXEC : REQUESTER_SYSCALL_NEVER;
 	else if (c->cfg.labels && trace_op_is_data(ev->op))
 		how = REQUESTER_SYSCALL_NOW;
 	ev->pid = 0;
@@ -533,14 +533,21 @@ static void map_into_event(struct classifier *c, struct trace_event *ev)
 
 /*
  * fs/exec.c begin_new_exec closes O_CLOEXEC files (FLUSH) holding the
- * exec_update_lock that reading its /proc syscall needs: read it on the
- * helper, within a bounded wait.
+ * exec_update_lock that reading its /proc syscall needs.  identify read it
+ * already unless the thread may be in an execve; otherwise, or if the
+ * thread was caught still running, read it on the helper, which waits for
+ * the thread to block, within a bounded wait.
  */
 static void observe_flush(struct classifier *c, const struct trace_event *ev,
 			  struct requester_state *st)
 {
 	char line[OFFLOAD_MAX_IO];
 
+	if (requester_has_snapshot(ev->tid)) {
+		requester_observe(c->threads, ev, st);
+		if (st->readable && !st->running)
+			return;
+	}
 	if (offload_run(c->risky, requester_syscall_line_job, NULL, &ev->tid, sizeof(ev->tid),
 			line, sizeof(line), FLUSH_WAIT_US))
 		requester_parse_syscall(line, strnlen(line, sizeof(line)), st);

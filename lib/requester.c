@@ -48,6 +48,7 @@ struct requester {
 	struct requester *next;
 	uint32_t tid, tgid;
 	int syscall_fd;
+	int statm_fd;		/* opened on the first request that needs it */
 	uint64_t last_use;
 	uint64_t verified_ns;	/* when the syscall fd last said the thread lives */
 	bool io_worker;
@@ -96,6 +97,8 @@ static void requester_free(struct requester *e)
 			close(e->fds[i].info_fd);
 	if (e->syscall_fd >= 0)
 		close(e->syscall_fd);
+	if (e->statm_fd >= 0)
+		close(e->statm_fd);
 	free(e);
 }
 
@@ -289,6 +292,7 @@ static struct requester *requester_create(uint32_t tid, int *err)
 	e->tid = tid;
 	for (int i = 0; i < REQUESTER_FDS; i++)
 		e->fds[i].fd = -1;
+	e->statm_fd = -1;
 	e->syscall_fd = open_proc(tid, "syscall");
 	*err = read_identity(e);
 	if (*err) {
@@ -363,7 +367,52 @@ static void snap_read(struct requester *e)
 }
 
 /*
- * The entry for tid, with a fresh snapshot of its syscall if want_syscall,
+ * Whether e may be inside an execve, where reading its /proc syscall would
+ * block.  fs/exec.c takes exec_update_lock in exec_mmap, which gives the
+ * thread its new mm, and releases it before the binary loader sets that
+ * mm's code range; everything in between that reaches us (the close of
+ * O_CLOEXEC files: FLUSH) sees a text size of 0 in /proc/<tid>/statm, which
+ * reads the mm without that lock.  A program that has run has text.  When
+ * statm is unreadable, assume the worst.
+ */
+static bool maybe_in_exec(struct requester *e)
+{
+	char buf[128];
+	uint64_t text = 0;
+	const char *p;
+	ssize_t n;
+
+	if (e->statm_fd < 0)
+		e->statm_fd = open_proc(e->tid, "statm");
+	if (e->statm_fd < 0)
+		return true;
+	n = pread_line(e->statm_fd, buf, sizeof(buf));
+	if (n <= 0)
+		return true;
+	/* "size resident shared text lib data dt" */
+	p = buf;
+	for (int i = 0; i < 4 && p; i++)
+		p = parse_u64(p, buf + n, &text);
+	return !p || text == 0;
+}
+
+static bool wants_syscall(struct requester *e, enum requester_syscall_read how)
+{
+	switch (how) {
+	case REQUESTER_SYSCALL_NOW:
+		return true;
+	case REQUESTER_SYSCALL_RECHECK:
+		return now_ns() - e->verified_ns >= REVERIFY_NS;
+	case REQUESTER_SYSCALL_UNLESS_EXEC:
+		return !maybe_in_exec(e);
+	case REQUESTER_SYSCALL_NEVER:
+		break;
+	}
+	return false;
+}
+
+/*
+ * The entry for tid, with a fresh snapshot of its syscall if how wants one,
  * rebuilt if the cached descriptor says the thread died (ESRCH: the tid may
  * be reused).  Called with the bucket locked.
  */
@@ -375,8 +424,7 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 	*is_new = false;
 	*err = 0;
 	if (e) {
-		if (how == REQUESTER_SYSCALL_NEVER ||
-		    (how == REQUESTER_SYSCALL_RECHECK && now_ns() - e->verified_ns < REVERIFY_NS))
+		if (!wants_syscall(e, how))
 			goto out;
 		snap_read(e);
 		if (snap.err != -ESRCH)
@@ -388,11 +436,16 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 		return NULL;
 	bucket_insert(b, e);
 	*is_new = true;
-	if (how != REQUESTER_SYSCALL_NEVER)
+	if (wants_syscall(e, how))	/* never verified: RECHECK reads too */
 		snap_read(e);
 out:
 	e->last_use = atomic_fetch_add(&t->clock, 1);
 	return e;
+}
+
+bool requester_has_snapshot(uint32_t tid)
+{
+	return snap.fresh && snap.tid == tid;
 }
 
 int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,

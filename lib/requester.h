@@ -42,6 +42,8 @@ enum requester_syscall_read {
 	REQUESTER_SYSCALL_NOW,		/* read it, for the observe that follows */
 	REQUESTER_SYSCALL_RECHECK,	/* only now and then, to see the thread lives */
 	REQUESTER_SYSCALL_NEVER,	/* not at all: it might block (offload.h) */
+	REQUESTER_SYSCALL_UNLESS_EXEC,	/* now, unless the thread may be inside an
+					 * execve: then never (requester.c) */
 };
 
 /*
@@ -51,6 +53,10 @@ enum requester_syscall_read {
  */
 int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,
 		       struct requester_identity *id);
+
+/* Whether the calling thread holds a syscall line of tid that
+ * requester_identify() read for this request. */
+bool requester_has_snapshot(uint32_t tid);
 
 /* An offload_fn: in is a uint32_t tid, out gets its /proc syscall line
  * (NUL-terminated, "" if unreadable). */
