@@ -2,13 +2,16 @@
 /*
  * trace_follow.c - follow a growing trace through the ordinary reader.
  *
- * The writer only appends whole blocks, so the order in which the reader
- * returns events never changes as the file grows: a poll re-opens the
- * trace, skips the events already delivered and hands over the rest.  A
- * block still being written looks like a torn tail and is read next time.
- * This costs a re-read of the file per poll (once a second, and only when
- * the file grew); an incremental reader in lib/ would make it O(new).  We
- * deliberately do not decode blocks here: the reader owns the format.
+ * The writer only appends whole blocks, so a block, once complete, never
+ * changes: a poll re-opens the trace from the offset where the previous
+ * poll's reader stopped (trace_reader_open_from) and hands over the events
+ * after it.  A block still being written looks like a torn tail and is
+ * read next time.  A poll decodes only the new events; it still walks the
+ * block headers and re-reads the META blocks of the whole file, because
+ * names and processes come from anywhere in it.  A new trace under the
+ * same name (the writer never truncates: it is a new file) is followed
+ * from its start.
+ * We deliberately do not decode blocks here: the reader owns the format.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +21,10 @@
 
 struct trace_follow {
 	char *path;
-	uint64_t delivered;	/* events handed over so far */
+	uint64_t offset;	/* where the last poll's reader stopped; 0: start */
 	off_t size;		/* file size at the last poll */
+	dev_t dev;		/* the file the offset is in */
+	ino_t ino;
 	int ended;
 	char err[256];
 };
@@ -49,18 +54,18 @@ long trace_follow_poll(struct trace_follow *f, trace_follow_fn fn, void *arg)
 	struct trace_event ev;
 	struct trace_reader *r;
 	struct stat st;
-	uint64_t seen = 0;
 	long n = 0;
 	int got;
 
 	if (stat(f->path, &st) < 0 || st.st_size == f->size)
 		return 0;	/* not there yet, or nothing new */
-	r = trace_reader_open(f->path, f->err, sizeof(f->err));
-	if (!r)
-		return 0;	/* the header may not be written yet: try later */
+	if (st.st_dev != f->dev || st.st_ino != f->ino)
+		f->offset = 0;	/* a new trace */
+	r = trace_reader_open_from(f->path, f->offset, f->err, sizeof(f->err));
+	if (!r)		/* at the start the header may not be written yet: try later */
+		return f->offset ? -1 : 0;
+	f->err[0] = '\0';
 	while ((got = trace_reader_next(r, &ev)) == 1) {
-		if (seen++ < f->delivered)
-			continue;
 		fn(arg, r, &ev);
 		n++;
 	}
@@ -68,8 +73,10 @@ long trace_follow_poll(struct trace_follow *f, trace_follow_fn fn, void *arg)
 		snprintf(f->err, sizeof(f->err), "%s", trace_reader_error(r));
 	trace_reader_summary(r, &sum);
 	f->ended = sum.clean_end;
-	f->delivered = seen;
+	f->offset = trace_reader_offset(r);
 	f->size = st.st_size;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
 	trace_reader_close(r);
 	return got < 0 ? -1 : n;
 }

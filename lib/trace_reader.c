@@ -82,6 +82,8 @@ struct trace_reader {
 	size_t tids_mask;
 
 	uint64_t data_start;		/* the first block */
+	uint64_t events_from;		/* the events pass starts here (open_from) */
+	bool events_from_found;		/* ... and it is a block boundary */
 	uint64_t good_end;		/* blocks before this offset are valid */
 	char stop_error[256];		/* why reading stops at good_end, if not torn */
 	uint64_t end_events;
@@ -397,6 +399,12 @@ static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8
 }
 
 /* Why the block at off is bad, or NULL if it is good. */
+/*
+ * What is wrong with the block at off, or NULL.  EVENTS blocks before
+ * events_from are not checksummed: a reader of the same file checked them
+ * before handing out the offset (trace_reader_open_from), and doing it
+ * again on every poll of a growing trace would make following it O(file).
+ */
 static const char *block_problem(const struct trace_reader *r, uint64_t off, uint64_t seq)
 {
 	struct trace_block_header h;
@@ -414,7 +422,8 @@ static const char *block_problem(const struct trace_reader *r, uint64_t off, uin
 		return "unknown block kind";
 	if (h.seq != seq)
 		return "block out of sequence";
-	if (!crc_ok(r->data + off + HDR, h.payload_len, h.crc32c))
+	if ((h.kind == TRACE_BLOCK_META || off >= r->events_from) &&
+	    !crc_ok(r->data + off + HDR, h.payload_len, h.crc32c))
 		return "block checksum mismatch";
 	return NULL;
 }
@@ -445,6 +454,8 @@ static void prepass(struct trace_reader *r)
 
 	while (off < r->size) {
 		release_behind(r, off);
+		if (off == r->events_from)
+			r->events_from_found = true;
 		why = block_problem(r, off, seq);
 		if (why) {
 			if (valid_block_after(r, off))
@@ -466,6 +477,8 @@ static void prepass(struct trace_reader *r)
 		off += HDR + h.payload_len;
 		seq++;
 	}
+	if (off == r->events_from)
+		r->events_from_found = true;
 	r->sum.torn_bytes = r->size - off;
 	r->good_end = off;
 	r->released = 0;	/* the event pass starts again at the top */
@@ -525,13 +538,21 @@ static struct trace_reader *reader_start(struct trace_reader *r, char *err, size
 		trace_reader_close(r);
 		return NULL;
 	}
+	if (!r->events_from)
+		r->events_from = r->data_start;
 	prepass(r);
+	if (!r->events_from_found) {
+		snprintf(err, errlen, "%s: the trace changed: offset %llu is not a block boundary "
+			 "of it any more", r->name, (unsigned long long)r->events_from);
+		trace_reader_close(r);
+		return NULL;
+	}
 	if (build_indexes(r)) {
 		snprintf(err, errlen, "%s: out of memory", r->name);
 		trace_reader_close(r);
 		return NULL;
 	}
-	r->pos = r->data_start;
+	r->pos = r->events_from;
 	r->sum.first_ns = UINT64_MAX;
 	return r;
 }
@@ -584,12 +605,19 @@ static int read_whole(int fd, struct trace_reader *r)
 
 struct trace_reader *trace_reader_open(const char *path, char *err, size_t errlen)
 {
+	return trace_reader_open_from(path, 0, err, errlen);
+}
+
+struct trace_reader *trace_reader_open_from(const char *path, uint64_t from, char *err,
+					    size_t errlen)
+{
 	struct trace_reader *r = reader_new(path);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
 	if (!r || fd < 0 || fstat(fd, &st) < 0)
 		goto out_err;
+	r->events_from = from;
 	if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 		goto out_err;
@@ -681,6 +709,11 @@ void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summ
 	*s = r->sum;
 	if (s->first_ns == UINT64_MAX)
 		s->first_ns = 0;
+}
+
+uint64_t trace_reader_offset(const struct trace_reader *r)
+{
+	return r->ev_p < r->ev_end ? r->block_off : r->pos;
 }
 
 const char *trace_reader_error(const struct trace_reader *r)

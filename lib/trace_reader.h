@@ -22,6 +22,21 @@ struct trace_reader;
 struct trace_reader *trace_reader_open(const char *path, char *err, size_t errlen);
 void trace_reader_close(struct trace_reader *r);
 
+/*
+ * Like trace_reader_open(), for following a trace that grows: the events
+ * pass starts at byte offset from, a trace_reader_offset() of an earlier
+ * reader of the same file, so the events before it are neither decoded nor
+ * returned (nor checksummed again).  Names and processes still come from
+ * the whole file.  0 means the start.  An offset that is no block boundary
+ * of the file fails ("...: the trace changed: ...").
+ */
+struct trace_reader *trace_reader_open_from(const char *path, uint64_t from, char *err,
+					    size_t errlen);
+
+/* Where the events pass stands: the end of the last block whose events
+ * were all returned (after the end: the first byte not yet readable). */
+uint64_t trace_reader_offset(const struct trace_reader *r);
+
 /* Header field value by enum trace_header_key, or NULL if absent. */
 const char *trace_reader_header(const struct trace_reader *r, unsigned int key);
 uint32_t trace_reader_version(const struct trace_reader *r);

@@ -4,7 +4,8 @@
  * every field, names with any byte, paths as of each event's time, process
  * names, many threads' events all present and in each thread's order; the
  * file is 0600 and never overwritten by accident; blocks reach the file
- * within the flush interval without any flush call.
+ * within the flush interval without any flush call; a reader opened from
+ * an earlier reader's offset returns only the events after it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -291,6 +292,63 @@ static void flush_writes_everything_appended_before_it(void **state)
 	remove_temp_trace(path);
 }
 
+/* Read from offset from to the end: the first event's start_ns, the count, the new offset. */
+static int read_from(const char *path, uint64_t from, uint64_t *first_ns, uint64_t *offset)
+{
+	char err[256];
+	struct trace_reader *r = trace_reader_open_from(path, from, err, sizeof(err));
+	struct trace_event ev;
+	int n = 0;
+
+	assert_non_null(r);
+	while (trace_reader_next(r, &ev) == 1)
+		if (n++ == 0)
+			*first_ns = ev.start_ns;
+	*offset = trace_reader_offset(r);
+	assert_path(r, 11, 150, "dir/file");	/* named before the offset */
+	trace_reader_close(r);
+	return n;
+}
+
+static void reading_from_an_offset_returns_only_the_later_events(void **state)
+{
+	char path[256], err[256];
+	struct trace_writer *w;
+	uint64_t first = 0, offset, offset2;
+
+	(void)state;
+	temp_trace_path(path, sizeof(path));
+	w = open_test_writer(path);
+	add_dentry(w, 100, 1, 0, "");
+	add_dentry(w, 100, 10, 1, "dir");
+	add_dentry(w, 100, 11, 10, "file");
+	for (uint64_t i = 0; i < 300; i++) {
+		struct trace_event ev = read_event(i);
+
+		trace_writer_append(w, &ev);
+	}
+	trace_writer_flush(w);
+	assert_int_equal(read_from(path, 0, &first, &offset), 300);
+	assert_int_equal(first, read_event(0).start_ns);
+
+	for (uint64_t i = 300; i < 500; i++) {
+		struct trace_event ev = read_event(i);
+
+		trace_writer_append(w, &ev);
+	}
+	trace_writer_flush(w);
+	assert_int_equal(read_from(path, offset, &first, &offset2), 200);
+	assert_int_equal(first, read_event(300).start_ns);
+	assert_true(offset2 > offset);
+	assert_int_equal(read_from(path, offset2, &first, &offset), 0);
+	assert_int_equal(offset, offset2);
+
+	assert_null(trace_reader_open_from(path, offset2 - 1, err, sizeof(err)));
+	assert_non_null(strstr(err, "the trace changed"));
+	trace_writer_close(w, NULL);
+	remove_temp_trace(path);
+}
+
 static void trace_file_is_0600_and_not_overwritten(void **state)
 {
 	char path[256], err[256];
@@ -324,6 +382,7 @@ int main(void)
 		cmocka_unit_test(events_of_exited_threads_are_written),
 		cmocka_unit_test(events_reach_the_file_within_the_flush_interval),
 		cmocka_unit_test(flush_writes_everything_appended_before_it),
+		cmocka_unit_test(reading_from_an_offset_returns_only_the_later_events),
 		cmocka_unit_test(trace_file_is_0600_and_not_overwritten),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
