@@ -10,8 +10,8 @@
  * block headers and re-reads the META blocks of the whole file, because
  * names and processes come from anywhere in it.  A new trace under the
  * same name (the writer never truncates: it is a new file) is followed
- * from its start.
- * We deliberately do not decode blocks here: the reader owns the format.
+ * from its start.  We deliberately do not decode blocks here: the reader
+ * owns the format.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -398,7 +398,6 @@ static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8
 	return 0;
 }
 
-/* Why the block at off is bad, or NULL if it is good. */
 /*
  * What is wrong with the block at off, or NULL.  EVENTS blocks before
  * events_from are not checksummed: a reader of the same file checked them
