@@ -33,7 +33,8 @@
 
 #define NULL_MAX_WRITE	(1u << 20)
 #define NULL_TIMEOUT	1.0		/* accessfs's default (cache=auto) */
-#define NODES_MAX	(1u << 17)	/* inodes ever created; the bench uses ~20000 */
+#define NODES_MAX	(1u << 20)	/* inodes ever created (never reused): the bench
+					 * creates 20000 per rep of its metadata job */
 #define NAME_MAX_LEN	64
 
 struct node {
@@ -186,13 +187,17 @@ static void null_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 static void make(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		 struct fuse_file_info *fi)
 {
-	fuse_ino_t ino;
+	fuse_ino_t ino = 0;
+	int err = EEXIST;
 
 	pthread_mutex_lock(&ns.lock);
-	ino = find(parent, name) ? 0 : link_new(parent, name, mode, 0);
+	if (!find(parent, name)) {
+		ino = link_new(parent, name, mode, 0);
+		err = ENOSPC;
+	}
 	pthread_mutex_unlock(&ns.lock);
 	if (!ino) {
-		fuse_reply_err(req, EEXIST);
+		fuse_reply_err(req, err);
 		return;
 	}
 	if (fi) {
