@@ -190,6 +190,10 @@ static void make(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
 	fuse_ino_t ino = 0;
 	int err = EEXIST;
 
+	if (strlen(name) >= NAME_MAX_LEN) {
+		fuse_reply_err(req, ENAMETOOLONG);
+		return;
+	}
 	pthread_mutex_lock(&ns.lock);
 	if (!find(parent, name)) {
 		ino = link_new(parent, name, mode, 0);
