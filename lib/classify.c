@@ -489,6 +489,19 @@ void classifier_free(struct classifier *c)
 	free(c);
 }
 
+/*
+ * Whether the thread that sent a data request sleeps until our reply, so
+ * that its /proc state, once it has gone to sleep, is the state that sent
+ * it.  Not for RELEASE (fuse_file_release sends it in the background), nor
+ * for READs with async_read (readahead sent in the background).
+ */
+static bool sender_waits(const struct classifier_config *cfg, unsigned int op)
+{
+	if (op == TRACE_OP_RELEASE)
+		return false;
+	return op != TRACE_OP_READ || !cfg->async_read;
+}
+
 bool classifier_identify(struct classifier *c, struct trace_event *ev, struct trace_proc *proc)
 {
 	enum requester_syscall_read how = REQUESTER_SYSCALL_RECHECK;
@@ -496,7 +509,8 @@ bool classifier_identify(struct classifier *c, struct trace_event *ev, struct tr
 	if (ev->op == TRACE_OP_FLUSH)	/* maybe from an execve: see offload.h */
 		how = c->cfg.labels ? REQUESTER_SYSCALL_UNLESS_EXEC : REQUESTER_SYSCALL_NEVER;
 	else if (c->cfg.labels && trace_op_is_data(ev->op))
-		how = REQUESTER_SYSCALL_NOW;
+		how = sender_waits(&c->cfg, ev->op) ? REQUESTER_SYSCALL_SETTLED :
+						      REQUESTER_SYSCALL_NOW;
 	ev->pid = 0;
 	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, how, &proc_names))
 		return false;

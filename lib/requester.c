@@ -241,7 +241,24 @@ static ssize_t pread_line(int fd, char *buf, size_t size)
 	return n;
 }
 
-/* A thread about to block (or just woken) reads as "running": a few tries. */
+/*
+ * A thread that sent a request it waits for reads as "running" until it
+ * has gone to sleep (or while preempted on its way there): look again, a
+ * few times, SETTLE_WAIT_NS apart.
+ */
+#define SETTLE_TRIES	4
+#define SETTLE_WAIT_NS	50000
+
+static bool is_running(const char *line, ssize_t n)
+{
+	return n >= 7 && memcmp(line, "running", 7) == 0;
+}
+
+static void settle_wait(void)
+{
+	nanosleep(&(struct timespec){ .tv_nsec = SETTLE_WAIT_NS }, NULL);
+}
+
 void requester_syscall_line_job(void *ctx, const void *in, void *out)
 {
 	uint32_t tid;
@@ -249,11 +266,12 @@ void requester_syscall_line_job(void *ctx, const void *in, void *out)
 
 	(void)ctx;
 	memcpy(&tid, in, sizeof(tid));
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < SETTLE_TRIES; i++) {
+		if (i)
+			settle_wait();
 		n = read_proc(tid, "syscall", out, OFFLOAD_MAX_IO);
-		if (n < 0 || strncmp(out, "running", 7) != 0)
+		if (!is_running(out, n))
 			break;
-		nanosleep(&(struct timespec){ .tv_nsec = 50000 }, NULL);
 	}
 	if (n < 0)
 		*(char *)out = '\0';
@@ -353,12 +371,18 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Read e's syscall line into the snapshot. */
-static void snap_read(struct requester *e)
+/* Read e's syscall line into the snapshot; settle: e waits for our reply. */
+static void snap_read(struct requester *e, bool settle)
 {
-	ssize_t n = e->syscall_fd >= 0 ? pread_line(e->syscall_fd, snap.line, sizeof(snap.line))
-				       : e->syscall_fd;
+	ssize_t n = e->syscall_fd;
 
+	for (int i = 0; e->syscall_fd >= 0 && i < SETTLE_TRIES; i++) {
+		if (i)
+			settle_wait();
+		n = pread_line(e->syscall_fd, snap.line, sizeof(snap.line));
+		if (!settle || !is_running(snap.line, n))
+			break;
+	}
 	snap.tid = e->tid;
 	snap.fresh = true;
 	snap.err = n < 0 ? (int)n : 0;
@@ -400,6 +424,7 @@ static bool wants_syscall(struct requester *e, enum requester_syscall_read how)
 {
 	switch (how) {
 	case REQUESTER_SYSCALL_NOW:
+	case REQUESTER_SYSCALL_SETTLED:
 		return true;
 	case REQUESTER_SYSCALL_RECHECK:
 		return now_ns() - e->verified_ns >= REVERIFY_NS;
@@ -420,13 +445,14 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 				enum requester_syscall_read how, bool *is_new, int *err)
 {
 	struct requester *e = bucket_find(b, tid);
+	bool settle = how == REQUESTER_SYSCALL_SETTLED || how == REQUESTER_SYSCALL_UNLESS_EXEC;
 
 	*is_new = false;
 	*err = 0;
 	if (e) {
 		if (!wants_syscall(e, how))
 			goto out;
-		snap_read(e);
+		snap_read(e, settle);
 		if (snap.err != -ESRCH)
 			goto out;
 		bucket_remove(b, e);
@@ -437,7 +463,7 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 	bucket_insert(b, e);
 	*is_new = true;
 	if (wants_syscall(e, how))	/* never verified: RECHECK reads too */
-		snap_read(e);
+		snap_read(e, settle);
 out:
 	e->last_use = atomic_fetch_add(&t->clock, 1);
 	return e;

@@ -40,10 +40,13 @@ void requester_table_free(struct requester_table *t);
 /* How much of /proc/<tid>/syscall requester_identify() may read. */
 enum requester_syscall_read {
 	REQUESTER_SYSCALL_NOW,		/* read it, for the observe that follows */
+	REQUESTER_SYSCALL_SETTLED,	/* the same, for a thread that waits for our
+					 * reply: while it reads "running", wait a
+					 * little (it is about to sleep) */
 	REQUESTER_SYSCALL_RECHECK,	/* only now and then, to see the thread lives */
 	REQUESTER_SYSCALL_NEVER,	/* not at all: it might block (offload.h) */
-	REQUESTER_SYSCALL_UNLESS_EXEC,	/* now, unless the thread may be inside an
-					 * execve: then never (requester.c) */
+	REQUESTER_SYSCALL_UNLESS_EXEC,	/* SETTLED, unless the thread may be inside
+					 * an execve: then never (requester.c) */
 };
 
 /*
