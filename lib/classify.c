@@ -548,9 +548,8 @@ static void map_into_event(struct classifier *c, struct trace_event *ev)
 /*
  * fs/exec.c begin_new_exec closes O_CLOEXEC files (FLUSH) holding the
  * exec_update_lock that reading its /proc syscall needs.  identify read it
- * already unless the thread may be in an execve; otherwise, or if the
- * thread was caught still running, read it on the helper, which waits for
- * the thread to block, within a bounded wait.
+ * already (settled) unless the thread may be in an execve; then read it on
+ * the helper, within a bounded wait.
  */
 static void observe_flush(struct classifier *c, const struct trace_event *ev,
 			  struct requester_state *st)
@@ -559,8 +558,7 @@ static void observe_flush(struct classifier *c, const struct trace_event *ev,
 
 	if (requester_has_snapshot(ev->tid)) {
 		requester_observe(c->threads, ev, st);
-		if (st->readable && !st->running)
-			return;
+		return;
 	}
 	if (offload_run(c->risky, requester_syscall_line_job, NULL, &ev->tid, sizeof(ev->tid),
 			line, sizeof(line), FLUSH_WAIT_US))
