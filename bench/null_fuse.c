@@ -73,13 +73,13 @@ static fuse_ino_t find(fuse_ino_t parent, const char *name)
 	return 0;
 }
 
-/* Called with ns.lock held; 0 if the table is full or the name too long. */
+/* Called with ns.lock held, name shorter than NAME_MAX_LEN; 0 if the table is full. */
 static fuse_ino_t link_new(fuse_ino_t parent, const char *name, mode_t mode, off_t size)
 {
 	unsigned int h = name_hash(parent, name);
 	struct node *n;
 
-	if (ns.next_ino >= NODES_MAX || strlen(name) >= NAME_MAX_LEN)
+	if (ns.next_ino >= NODES_MAX)
 		return 0;
 	n = &ns.nodes[ns.next_ino];
 	n->parent = parent;
@@ -119,13 +119,20 @@ static void fill_stat(fuse_ino_t ino, struct stat *st)
 	st->st_blocks = (n->size + 511) / 512;
 }
 
-static void reply_entry(fuse_req_t req, fuse_ino_t ino)
+static struct fuse_entry_param entry_of(fuse_ino_t ino)
 {
 	struct fuse_entry_param e = {
 		.ino = ino, .attr_timeout = NULL_TIMEOUT, .entry_timeout = NULL_TIMEOUT,
 	};
 
 	fill_stat(ino, &e.attr);
+	return e;
+}
+
+static void reply_entry(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fuse_entry_param e = entry_of(ino);
+
 	fuse_reply_entry(req, &e);
 }
 
@@ -205,11 +212,8 @@ static void make(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
 		return;
 	}
 	if (fi) {
-		struct fuse_entry_param e = {
-			.ino = ino, .attr_timeout = NULL_TIMEOUT, .entry_timeout = NULL_TIMEOUT,
-		};
+		struct fuse_entry_param e = entry_of(ino);
 
-		fill_stat(ino, &e.attr);
 		fuse_reply_create(req, &e, fi);
 	} else {
 		reply_entry(req, ino);

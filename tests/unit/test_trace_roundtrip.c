@@ -78,6 +78,14 @@ static void add_dentry(struct trace_writer *w, uint64_t t, uint64_t id, uint64_t
 	trace_writer_dentry(w, &d);
 }
 
+/* Names the root, dir (10) and dir/file (11), all from time 100. */
+static void add_dir_file(struct trace_writer *w)
+{
+	add_dentry(w, 100, 1, 0, "");
+	add_dentry(w, 100, 10, 1, "dir");
+	add_dentry(w, 100, 11, 10, "file");
+}
+
 static void assert_path(struct trace_reader *r, uint64_t id, uint64_t t, const char *want)
 {
 	size_t len;
@@ -99,9 +107,7 @@ static void paths_resolve_as_of_the_event_time_across_renames(void **state)
 	w = open_test_writer(path);
 	/* Written out of time order on purpose: the reader must not care. */
 	add_dentry(w, 300, 11, 10, "renamed");
-	add_dentry(w, 100, 1, 0, "");
-	add_dentry(w, 100, 10, 1, "dir");
-	add_dentry(w, 100, 11, 10, "file");
+	add_dir_file(w);
 	add_dentry(w, 200, 10, 1, "dir2");
 	assert_int_equal(trace_writer_close(w, NULL), 0);
 
@@ -319,9 +325,7 @@ static void reading_from_an_offset_returns_only_the_later_events(void **state)
 	(void)state;
 	temp_trace_path(path, sizeof(path));
 	w = open_test_writer(path);
-	add_dentry(w, 100, 1, 0, "");
-	add_dentry(w, 100, 10, 1, "dir");
-	add_dentry(w, 100, 11, 10, "file");
+	add_dir_file(w);
 	for (uint64_t i = 0; i < 300; i++) {
 		struct trace_event ev = read_event(i);
 
