@@ -6,7 +6,7 @@
 # a torn trace is a warning with exit 0.  No mount needed.
 . "$SRCDIR/tests/integration/lib.sh"
 
-GEN=${PROGRAMS%/programs}/gen_trace
+GEN=${PROGRAMS%/tests/programs}/bench/gen_trace
 [ -x "$GEN" ] || skip "gen_trace not built ($GEN)"
 command -v python3 >/dev/null || skip "python3 not installed"
 

@@ -25,14 +25,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "commands.h"
 #include "creds.h"
 #include "daemon.h"
+#include "mount_main.h"
 #include "runtime_file.h"
 #include "trace_hook.h"
-
-/* Defined in main.c (which dispatches the subcommands). */
-void accessfs_print_commands(FILE *out);
 
 #define AUTO_MAX_FDS	4096u
 #define FD_HEADROOM	128u
@@ -44,9 +41,10 @@ struct mount_cmd {
 	char source[PATH_MAX], mountpoint[PATH_MAX];
 	char trace[2 * PATH_MAX + 2];
 	bool trace_reserved;	/* we created the (still empty) trace file */
+	void (*print_commands)(FILE *out);	/* the rest of --help */
 };
 
-static void usage(FILE *out)
+static void usage(const struct mount_cmd *c, FILE *out)
 {
 	fprintf(out, "usage: accessfs [options] SOURCE MOUNTPOINT\n"
 		"       accessfs <command> [args]\n"
@@ -60,7 +58,8 @@ static void usage(FILE *out)
 	options_print_help(out);
 	fprintf(out, "\nUnmount with fusermount3 -u MOUNTPOINT, or SIGINT/SIGTERM; "
 		"SIGUSR1 flushes the trace.\n\n");
-	accessfs_print_commands(out);
+	if (c->print_commands)
+		c->print_commands(out);
 }
 
 /* 0 to go on, else 1 + exit status. */
@@ -93,7 +92,7 @@ static int parse_args(int argc, char **argv, struct mount_cmd *c)
 			}
 			break;
 		case 'h':
-			usage(stdout);
+			usage(c, stdout);
 			return 1 + 0;
 		case 'V':
 			printf("accessfs %s (libfuse %s)\n", ACCESSFS_VERSION, fuse_pkgversion());
@@ -485,9 +484,9 @@ out_destroy:
 	return d->init_failed ? 1 : status;
 }
 
-int cmd_mount(int argc, char **argv)
+int mount_main(int argc, char **argv, void (*print_commands)(FILE *out))
 {
-	struct mount_cmd c = { 0 };
+	struct mount_cmd c = { .print_commands = print_commands };
 	struct accessfs_daemon d = { 0 };
 	int report_fd = -1, res;
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "mount_main.h"
 
 static const struct {
 	const char *name;
@@ -21,7 +22,7 @@ static const struct {
 	{ "top", cmd_top, "live view of a running mount or a growing trace" },
 };
 
-void accessfs_print_commands(FILE *out)
+static void print_commands(FILE *out)
 {
 	fprintf(out, "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -35,5 +36,5 @@ int main(int argc, char **argv)
 			if (strcmp(argv[1], commands[i].name) == 0)
 				return commands[i].fn(argc - 1, argv + 1);
 	}
-	return cmd_mount(argc, argv);
+	return mount_main(argc, argv, print_commands);
 }

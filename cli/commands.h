@@ -2,12 +2,11 @@
 /*
  * commands.h - the accessfs subcommands, one file each (cmd_<name>.c).
  * Each takes argv with argv[0] = the subcommand name and returns the
- * process exit status.
+ * process exit status.  Mounting itself is the daemon's (mount_main.h).
  */
 #ifndef ACCESSFS_COMMANDS_H
 #define ACCESSFS_COMMANDS_H
 
-int cmd_mount(int argc, char **argv);	/* accessfs [-o opts] SOURCE MOUNTPOINT */
 int cmd_run(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_report(int argc, char **argv);
