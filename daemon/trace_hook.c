@@ -45,12 +45,13 @@ static void begin(struct op_trace *t, fuse_req_t req, enum trace_op op, fuse_ino
 /* Who asked, and (for data requests) by which access method. */
 static void identify(struct op_trace *t)
 {
+	struct classify_scratch scratch;
 	struct trace_proc proc;
 
-	if (classifier_identify(hook.classifier, &t->ev, &proc))
+	if (classifier_identify(hook.classifier, &t->ev, &scratch, &proc))
 		trace_writer_proc(hook.writer, &proc);
 	if (hook.labels && trace_op_is_data(t->ev.op))
-		classify_request(hook.classifier, &t->ev);
+		classify_request(hook.classifier, &t->ev, &scratch);
 }
 
 static bool wanted(enum trace_op op)

@@ -19,7 +19,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "classify.h"
-#include "offload.h"
+#include "classify_rules.h"
+#include "proc_helper.h"
 #include "proc_maps.h"
 #include "requester.h"
 #include "writeback_scan.h"
@@ -408,13 +409,10 @@ struct classifier {
 	struct requester_table *threads;
 	struct proc_maps *maps;
 	struct writeback_scan *writeback;
-	struct offload *risky;	/* /proc reads that an execve can block */
+	struct proc_helper *risky;	/* /proc reads that an execve can block */
 	const char *warning;
 	atomic_bool warned_runtime;
 };
-
-/* Thread-local: the strings a PROC record points to until the next call. */
-static __thread struct requester_identity proc_names;
 
 /* CAP_SYS_PTRACE (bit 19) in our effective set: needed to read other users'
  * /proc/<tid>/syscall (fs/proc/base.c lock_trace, ptrace_may_access). */
@@ -466,7 +464,7 @@ struct classifier *classifier_new(const struct classifier_config *cfg, char *err
 		return c;
 	c->maps = proc_maps_new(MAP_WAIT_US);
 	c->writeback = writeback_scan_new(&c->cfg);
-	c->risky = offload_new();
+	c->risky = proc_helper_new();
 	if (!c->maps || !c->writeback || !c->risky)
 		goto out_nomem;
 	c->warning = probe_warning();
@@ -482,7 +480,7 @@ void classifier_free(struct classifier *c)
 {
 	if (!c)
 		return;
-	offload_free(c->risky);
+	proc_helper_free(c->risky);
 	writeback_scan_free(c->writeback);
 	proc_maps_free(c->maps);
 	requester_table_free(c->threads);
@@ -502,26 +500,31 @@ static bool sender_waits(const struct classifier_config *cfg, unsigned int op)
 	return op != TRACE_OP_READ || !cfg->async_read;
 }
 
-bool classifier_identify(struct classifier *c, struct trace_event *ev, struct trace_proc *proc)
+bool classifier_identify(struct classifier *c, struct trace_event *ev,
+			 struct classify_scratch *s, struct trace_proc *proc)
 {
 	enum requester_syscall_read how = REQUESTER_SYSCALL_RECHECK;
+	struct requester_identity id;
 
-	if (ev->op == TRACE_OP_FLUSH)	/* maybe from an execve: see offload.h */
+	if (ev->op == TRACE_OP_FLUSH)	/* maybe from an execve: see proc_helper.h */
 		how = c->cfg.labels ? REQUESTER_SYSCALL_UNLESS_EXEC : REQUESTER_SYSCALL_NEVER;
 	else if (c->cfg.labels && trace_op_is_data(ev->op))
 		how = sender_waits(&c->cfg, ev->op) ? REQUESTER_SYSCALL_SETTLED :
 						      REQUESTER_SYSCALL_NOW;
 	ev->pid = 0;
-	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, how, &proc_names))
+	s->syscall.fresh = false;
+	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, how, &id, s))
 		return false;
-	ev->pid = proc_names.tgid;
-	if (!proc_names.is_new)
+	ev->pid = id.tgid;
+	if (!id.is_new)
 		return false;
+	memcpy(s->comm, id.comm, sizeof(s->comm));
+	memcpy(s->exe, id.exe, sizeof(s->exe));
 	proc->time_ns = ev->start_ns;
 	proc->tid = ev->tid;
-	proc->pid = proc_names.tgid;
-	proc->comm = proc_names.comm;
-	proc->exe = proc_names.exe;
+	proc->pid = id.tgid;
+	proc->comm = s->comm;
+	proc->exe = s->exe;
 	return true;
 }
 
@@ -552,15 +555,15 @@ static void map_into_event(struct classifier *c, struct trace_event *ev)
  * the helper, within a bounded wait.
  */
 static void observe_flush(struct classifier *c, const struct trace_event *ev,
-			  struct requester_state *st)
+			  struct classify_scratch *s, struct requester_state *st)
 {
-	char line[OFFLOAD_MAX_IO];
+	char line[PROC_HELPER_MAX_IO];
 
-	if (requester_has_snapshot(ev->tid)) {
-		requester_observe(c->threads, ev, st);
+	if (requester_has_snapshot(s, ev->tid)) {
+		requester_observe(c->threads, ev, s, st);
 		return;
 	}
-	if (offload_run(c->risky, requester_syscall_line_job, NULL, &ev->tid, sizeof(ev->tid),
+	if (proc_helper_run(c->risky, requester_syscall_line_job, NULL, &ev->tid, sizeof(ev->tid),
 			line, sizeof(line), FLUSH_WAIT_US))
 		requester_parse_syscall(line, strnlen(line, sizeof(line)), st);
 }
@@ -588,7 +591,7 @@ static void find_trigger(struct classifier *c, struct trace_event *ev)
 	struct scan_in si = { ev->file_id };
 	struct scan_out so;
 
-	if (!offload_run(c->risky, scan_job, c->writeback, &si, sizeof(si), &so, sizeof(so),
+	if (!proc_helper_run(c->risky, scan_job, c->writeback, &si, sizeof(si), &so, sizeof(so),
 			 SCAN_WAIT_US))
 		return;		/* trigger stays unknown */
 	ev->trigger = so.trigger;
@@ -609,16 +612,16 @@ static bool uses_file(const struct trace_event *ev, const struct requester_state
 	return ev->op != TRACE_OP_READ || !st->stream_hit;
 }
 
-void classify_request(struct classifier *c, struct trace_event *ev)
+void classify_request(struct classifier *c, struct trace_event *ev, struct classify_scratch *s)
 {
 	struct requester_state st = { 0 };
 
 	if (!c->cfg.labels)
 		return;
 	if (ev->tid && ev->op == TRACE_OP_FLUSH) {
-		observe_flush(c, ev, &st);
+		observe_flush(c, ev, s, &st);
 	} else if (ev->tid) {
-		int err = requester_observe(c->threads, ev, &st);
+		int err = requester_observe(c->threads, ev, s, &st);
 
 		if (err == -EACCES || err == -EPERM)
 			warn_once_unreadable(c);

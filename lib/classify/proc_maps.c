@@ -2,7 +2,7 @@
 /*
  * proc_maps.c - mapping lookup for mmap/populate requests (proc_maps.h):
  * a small cache of mappings per (pid, file) in front of helper threads
- * (offload.h) that do the PROCMAP_QUERY ioctls, so no daemon worker ever
+ * (proc_helper.h) that do the PROCMAP_QUERY ioctls, so no daemon worker ever
  * waits on another process's mmap lock for more than the configured bound.
  *
  * It does not read /proc/<pid>/maps as text, and it gives up after
@@ -17,7 +17,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
-#include "offload.h"
+#include "proc_helper.h"
 #include "proc_maps.h"
 #include "trace_format.h"
 
@@ -69,7 +69,7 @@ struct map_slot {
 
 struct proc_maps {
 	pthread_mutex_t lock;	/* protects clock and cache */
-	struct offload *helper;	/* runs the queries (see proc_maps.h) */
+	struct proc_helper *helper;	/* runs the queries (see proc_maps.h) */
 	uint32_t wait_us;
 	uint64_t clock;
 	struct map_slot cache[CACHE_SLOTS];
@@ -209,7 +209,7 @@ struct proc_maps *proc_maps_new(uint32_t wait_us)
 		return NULL;
 	pm->wait_us = wait_us;
 	pthread_mutex_init(&pm->lock, NULL);
-	pm->helper = offload_new();
+	pm->helper = proc_helper_new();
 	if (!pm->helper) {
 		pthread_mutex_destroy(&pm->lock);
 		free(pm);
@@ -222,7 +222,7 @@ void proc_maps_free(struct proc_maps *pm)
 {
 	if (!pm)
 		return;
-	offload_free(pm->helper);
+	proc_helper_free(pm->helper);
 	pthread_mutex_destroy(&pm->lock);
 	free(pm);
 }
@@ -243,7 +243,7 @@ bool proc_maps_find(struct proc_maps *pm, uint32_t pid, uint64_t file_id, uint64
 	if (s)
 		return out->len != 0;
 	memset(out, 0, sizeof(*out));
-	if (!offload_run(pm->helper, query_job, pm, &q, sizeof(q), out, sizeof(*out), pm->wait_us))
+	if (!proc_helper_run(pm->helper, query_job, pm, &q, sizeof(q), out, sizeof(*out), pm->wait_us))
 		return false;
 	return out->len != 0 && covers(out, offset);
 }

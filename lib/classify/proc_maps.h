@@ -8,7 +8,7 @@
  * queued on that lock; a query behind the writer would then wait for the
  * reply it is supposed to help produce.  So the daemon's workers never
  * query themselves: proc_maps_find() answers from a cache, and on a miss
- * hands the query to a helper thread (offload.h) and waits a bounded time.
+ * hands the query to a helper thread (proc_helper.h) and waits a bounded time.
  * A stuck helper only costs labels (map unknown), never the mount.
  */
 #ifndef ACCESSFS_PROC_MAPS_H

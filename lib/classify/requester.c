@@ -3,8 +3,8 @@
  * requester.c - the per-thread cache behind the classifier (requester.h).
  *
  * On the hot path a request costs one pread of /proc/<tid>/syscall (shared
- * between classifier_identify and classify_request through a per-worker
- * snapshot) and, for syscalls naming an fd, at most one pread of that fd's
+ * between classifier_identify and classify_request through the request's
+ * classify_scratch) and, for syscalls naming an fd, at most one pread of that fd's
  * fdinfo.  Descriptors are opened once per thread (or per thread and fd).
  * It never stats /proc/<pid>/fd/N: that would send GETATTR to ourselves.
  * It does not decide anything: that is classify.c.
@@ -18,12 +18,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "offload.h"
+#include "proc_helper.h"
 #include "requester.h"
 
 #define BUCKETS		128
 #define PER_BUCKET	(REQUESTER_MAX / BUCKETS)
-#define LINE_MAX_LEN	256	/* a /proc/<tid>/syscall line is at most ~170 */
 /*
  * How often a thread is checked for death when nothing else reads its /proc
  * syscall (labels off, metadata requests).  A tid is reused only after the
@@ -69,15 +68,6 @@ struct requester_table {
 	struct bucket buckets[BUCKETS];
 	atomic_uint_fast64_t clock;	/* last_use stamps */
 };
-
-/* The syscall line identify read, for the observe of the same request. */
-static __thread struct {
-	uint32_t tid;
-	bool fresh;
-	int err;
-	size_t len;
-	char line[LINE_MAX_LEN];
-} snap;
 
 struct requester_table *requester_table_new(void)
 {
@@ -269,7 +259,7 @@ void requester_syscall_line_job(void *ctx, const void *in, void *out)
 	for (int i = 0; i < SETTLE_TRIES; i++) {
 		if (i)
 			settle_wait();
-		n = read_proc(tid, "syscall", out, OFFLOAD_MAX_IO);
+		n = read_proc(tid, "syscall", out, PROC_HELPER_MAX_IO);
 		if (!is_running(out, n))
 			break;
 	}
@@ -371,22 +361,22 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Read e's syscall line into the snapshot; settle: e waits for our reply. */
-static void snap_read(struct requester *e, bool settle)
+/* Read e's syscall line into *snap; settle: e waits for our reply. */
+static void snap_read(struct requester *e, bool settle, struct classify_scratch *snap)
 {
 	ssize_t n = e->syscall_fd;
 
 	for (int i = 0; e->syscall_fd >= 0 && i < SETTLE_TRIES; i++) {
 		if (i)
 			settle_wait();
-		n = pread_line(e->syscall_fd, snap.line, sizeof(snap.line));
-		if (!settle || !is_running(snap.line, n))
+		n = pread_line(e->syscall_fd, snap->syscall.line, sizeof(snap->syscall.line));
+		if (!settle || !is_running(snap->syscall.line, n))
 			break;
 	}
-	snap.tid = e->tid;
-	snap.fresh = true;
-	snap.err = n < 0 ? (int)n : 0;
-	snap.len = n < 0 ? 0 : (size_t)n;
+	snap->syscall.tid = e->tid;
+	snap->syscall.fresh = true;
+	snap->syscall.err = n < 0 ? (int)n : 0;
+	snap->syscall.len = n < 0 ? 0 : (size_t)n;
 	e->verified_ns = now_ns();
 }
 
@@ -442,7 +432,8 @@ static bool wants_syscall(struct requester *e, enum requester_syscall_read how)
  * be reused).  Called with the bucket locked.
  */
 static struct requester *lookup(struct requester_table *t, struct bucket *b, uint32_t tid,
-				enum requester_syscall_read how, bool *is_new, int *err)
+				enum requester_syscall_read how, struct classify_scratch *snap,
+				bool *is_new, int *err)
 {
 	struct requester *e = bucket_find(b, tid);
 	bool settle = how == REQUESTER_SYSCALL_SETTLED || how == REQUESTER_SYSCALL_UNLESS_EXEC;
@@ -452,8 +443,8 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 	if (e) {
 		if (!wants_syscall(e, how))
 			goto out;
-		snap_read(e, settle);
-		if (snap.err != -ESRCH)
+		snap_read(e, settle, snap);
+		if (snap->syscall.err != -ESRCH)
 			goto out;
 		bucket_remove(b, e);
 	}
@@ -463,27 +454,27 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 	bucket_insert(b, e);
 	*is_new = true;
 	if (wants_syscall(e, how))	/* never verified: RECHECK reads too */
-		snap_read(e, settle);
+		snap_read(e, settle, snap);
 out:
 	e->last_use = atomic_fetch_add(&t->clock, 1);
 	return e;
 }
 
-bool requester_has_snapshot(uint32_t tid)
+bool requester_has_snapshot(const struct classify_scratch *snap, uint32_t tid)
 {
-	return snap.fresh && snap.tid == tid;
+	return snap->syscall.fresh && snap->syscall.tid == tid;
 }
 
 int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,
-		       struct requester_identity *id)
+		       struct requester_identity *id, struct classify_scratch *snap)
 {
 	struct bucket *b = bucket_of(t, tid);
 	struct requester *e;
 	int err;
 
 	pthread_mutex_lock(&b->lock);
-	snap.fresh = false;
-	e = lookup(t, b, tid, how, &id->is_new, &err);
+	snap->syscall.fresh = false;
+	e = lookup(t, b, tid, how, snap, &id->is_new, &err);
 	if (e) {
 		id->tgid = e->tgid;
 		id->io_worker = e->io_worker;
@@ -570,7 +561,7 @@ static void check_stream(const struct requester *e, const struct trace_event *ev
 }
 
 int requester_observe(struct requester_table *t, const struct trace_event *ev,
-		      struct requester_state *st)
+		      struct classify_scratch *snap, struct requester_state *st)
 {
 	struct bucket *b = bucket_of(t, ev->tid);
 	struct requester *e = NULL;
@@ -578,17 +569,17 @@ int requester_observe(struct requester_table *t, const struct trace_event *ev,
 	int err = 0, fd_arg;
 
 	pthread_mutex_lock(&b->lock);
-	if (snap.fresh && snap.tid == ev->tid)
+	if (requester_has_snapshot(snap, ev->tid))
 		e = bucket_find(b, ev->tid);
 	if (!e)
-		e = lookup(t, b, ev->tid, REQUESTER_SYSCALL_NOW, &is_new, &err);
-	snap.fresh = false;
-	if (!e || snap.err) {
-		err = e ? snap.err : err;
+		e = lookup(t, b, ev->tid, REQUESTER_SYSCALL_NOW, snap, &is_new, &err);
+	snap->syscall.fresh = false;
+	if (!e || snap->syscall.err) {
+		err = e ? snap->syscall.err : err;
 		goto out;
 	}
 	st->io_worker = e->io_worker;
-	requester_parse_syscall(snap.line, snap.len, st);
+	requester_parse_syscall(snap->syscall.line, snap->syscall.len, st);
 	check_stream(e, ev, st);
 	fd_arg = st->readable && !st->running ? classify_fd_arg(ev->op, st->nr) : -1;
 	if (fd_arg >= 0)

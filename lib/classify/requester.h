@@ -17,7 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "classify.h"
+#include "classify_rules.h"
 
 #define REQUESTER_MAX		1024	/* cached threads */
 #define REQUESTER_FDS		4	/* fdinfo descriptors per thread */
@@ -44,35 +44,36 @@ enum requester_syscall_read {
 					 * reply: while it reads "running", wait a
 					 * little (it is about to sleep) */
 	REQUESTER_SYSCALL_RECHECK,	/* only now and then, to see the thread lives */
-	REQUESTER_SYSCALL_NEVER,	/* not at all: it might block (offload.h) */
+	REQUESTER_SYSCALL_NEVER,	/* not at all: it might block (proc_helper.h) */
 	REQUESTER_SYSCALL_UNLESS_EXEC,	/* SETTLED, unless the thread may be inside
 					 * an execve: then never (requester.c) */
 };
 
 /*
- * Who is tid: fill *id.  With REQUESTER_SYSCALL_NOW the syscall line is
- * kept (per calling thread) for the next requester_observe() of the same
- * tid.  0, -ESRCH if the thread is gone, -EACCES if /proc is unreadable.
+ * Who is tid: fill *id.  A syscall line read for how is kept in *snap for
+ * the requester_observe() of the same request.  0, -ESRCH if the thread
+ * is gone, -EACCES if /proc is unreadable.
  */
 int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,
-		       struct requester_identity *id);
+		       struct requester_identity *id, struct classify_scratch *snap);
 
-/* Whether the calling thread holds a syscall line of tid that
- * requester_identify() read for this request. */
-bool requester_has_snapshot(uint32_t tid);
+/* Whether *snap holds a syscall line of tid that requester_identify() read
+ * for this request. */
+bool requester_has_snapshot(const struct classify_scratch *snap, uint32_t tid);
 
-/* An offload_fn: in is a uint32_t tid, out gets its /proc syscall line
+/* An proc_helper_fn: in is a uint32_t tid, out gets its /proc syscall line
  * (NUL-terminated, "" if unreadable). */
 void requester_syscall_line_job(void *ctx, const void *in, void *out);
 
 /*
- * Fill *st for a request of ev->tid on ev->file_id: the thread's syscall,
+ * Fill *st for a request of ev->tid on ev->file_id: the thread's syscall
+ * (the line requester_identify() left in *snap, or read now),
  * whether the fd that syscall names (classify_fd_arg) is ev->file_id and
  * its position if the rules need it, and the stream rule's memory.
  * 0, or the -errno that made the thread unreadable (-ESRCH: gone).
  */
 int requester_observe(struct requester_table *t, const struct trace_event *ev,
-		       struct requester_state *st);
+		      struct classify_scratch *snap, struct requester_state *st);
 
 /* Remember that tid's request on file_id ending at end had this method
  * (a stream keeps its furthest end when requests come out of order). */

@@ -83,22 +83,26 @@ static ino_t ino_of(int fd)
 
 static void identify_gives_thread_group_once(void **state)
 {
+	struct classify_scratch scratch = { 0 };
 	struct requester_table *t = requester_table_new();
 	struct requester_identity id;
 
 	(void)state;
-	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id), 0);
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id,
+					    &scratch), 0);
 	assert_int_equal(id.tgid, getpid());
 	assert_true(id.is_new);
 	assert_true(strlen(id.comm) > 0);
 	assert_true(strlen(id.exe) > 0);
-	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id), 0);
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id,
+					    &scratch), 0);
 	assert_false(id.is_new);
 	requester_table_free(t);
 }
 
 static void observe_sees_a_read_on_this_file_with_its_position(void **state)
 {
+	struct classify_scratch scratch = { 0 };
 	struct requester_table *t = requester_table_new();
 	struct blocked_reader r;
 	struct requester_state st = { 0 };
@@ -108,14 +112,14 @@ static void observe_sees_a_read_on_this_file_with_its_position(void **state)
 	start_reader(&r);
 	ev.tid = (uint32_t)r.tid;
 	ev.file_id = ino_of(r.fds[0]);
-	assert_int_equal(requester_observe(t, &ev, &st), 0);
+	assert_int_equal(requester_observe(t, &ev, &scratch, &st), 0);
 	assert_true(st.readable);
 	assert_int_equal(st.nr, SYS_read);
 	assert_int_equal(st.fd, FD_THIS_FILE);
 	assert_true(st.pos_known);
 	ev.file_id += 1;
 	memset(&st, 0, sizeof(st));
-	assert_int_equal(requester_observe(t, &ev, &st), 0);
+	assert_int_equal(requester_observe(t, &ev, &scratch, &st), 0);
 	assert_int_equal(st.fd, FD_OTHER_FILE);
 	stop_reader(&r);
 	requester_table_free(t);
@@ -123,43 +127,45 @@ static void observe_sees_a_read_on_this_file_with_its_position(void **state)
 
 static void stream_hit_only_at_or_just_after_where_the_last_request_ended(void **state)
 {
+	struct classify_scratch scratch = { 0 };
 	struct requester_table *t = requester_table_new();
 	struct requester_state st = { 0 };
 	struct trace_event ev = { .op = TRACE_OP_READ, .tid = (uint32_t)gettid(), .file_id = 9,
 				  .offset = 131072, .size = 4096 };
 
 	(void)state;
-	assert_int_equal(requester_observe(t, &ev, &st), 0);
+	assert_int_equal(requester_observe(t, &ev, &scratch, &st), 0);
 	assert_false(st.stream_hit);
 	requester_learn_stream(t, ev.tid, 9, 131072, TRACE_METHOD_MMAP);
 	memset(&st, 0, sizeof(st));
-	requester_observe(t, &ev, &st);
+	requester_observe(t, &ev, &scratch, &st);
 	assert_true(st.stream_hit);
 	assert_int_equal(st.stream_method, TRACE_METHOD_MMAP);
 	/* One request may still be in flight in between (async reads). */
 	ev.offset += 2 * ev.size;
 	memset(&st, 0, sizeof(st));
-	requester_observe(t, &ev, &st);
+	requester_observe(t, &ev, &scratch, &st);
 	assert_true(st.stream_hit);
 	ev.offset += 4096;
 	memset(&st, 0, sizeof(st));
-	requester_observe(t, &ev, &st);
+	requester_observe(t, &ev, &scratch, &st);
 	assert_false(st.stream_hit);
 	ev.offset = 131072 - 4096;
 	memset(&st, 0, sizeof(st));
-	requester_observe(t, &ev, &st);
+	requester_observe(t, &ev, &scratch, &st);
 	assert_false(st.stream_hit);
 	/* An older request arriving late does not pull the end back. */
 	requester_learn_stream(t, ev.tid, 9, 65536, TRACE_METHOD_MMAP);
 	ev.offset = 131072;
 	memset(&st, 0, sizeof(st));
-	requester_observe(t, &ev, &st);
+	requester_observe(t, &ev, &scratch, &st);
 	assert_true(st.stream_hit);
 	requester_table_free(t);
 }
 
 static void a_dead_thread_is_not_identified(void **state)
 {
+	struct classify_scratch scratch = { 0 };
 	struct requester_table *t = requester_table_new();
 	struct blocked_reader r;
 	struct requester_identity id;
@@ -168,10 +174,10 @@ static void a_dead_thread_is_not_identified(void **state)
 	(void)state;
 	start_reader(&r);
 	tid = (uint32_t)r.tid;
-	assert_int_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id), 0);
+	assert_int_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id, &scratch), 0);
 	stop_reader(&r);
 	/* Its cached descriptor now says ESRCH and /proc/<tid> is gone. */
-	assert_int_not_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id), 0);
+	assert_int_not_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id, &scratch), 0);
 	requester_table_free(t);
 }
 

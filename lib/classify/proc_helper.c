@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * offload.c - a few helper threads, one job each (offload.h).  Callers take
+ * proc_helper.c - a few helper threads, one job each (proc_helper.h).  Callers take
  * a free helper, or wait for one while the busy ones run within their
  * waits; when every helper holds a job that overstayed its wait, they are
  * stuck and callers give up at once, so a stuck read costs labels, never
@@ -10,25 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "offload.h"
+#include "proc_helper.h"
 
 #define HELPERS	4	/* writeback WRITEs come several at a time */
-#define OFFLOAD_START_CAP_US	200000	/* most a job may wait to be started */
+#define PROC_HELPER_START_CAP_US	200000	/* most a job may wait to be started */
 
 struct helper {
-	struct offload *o;
+	struct proc_helper *o;
 	pthread_t thread;
 	pthread_cond_t wake;		/* a job for this helper, or stop */
 	bool pending, busy;
 	uint64_t seq, done_seq;
 	uint32_t wait_us;		/* the current job's wait, from its start */
 	struct timespec stuck_at;	/* when the current job overstays its wait */
-	offload_fn *fn;
+	proc_helper_fn *fn;
 	void *ctx;
-	unsigned char in[OFFLOAD_MAX_IO], out[OFFLOAD_MAX_IO];
+	unsigned char in[PROC_HELPER_MAX_IO], out[PROC_HELPER_MAX_IO];
 };
 
-struct offload {
+struct proc_helper {
 	pthread_mutex_t lock;	/* protects everything, helpers included */
 	pthread_cond_t done;	/* some job finished */
 	bool stop;
@@ -55,13 +55,13 @@ static bool before(const struct timespec *a, const struct timespec *b)
 static void *helper_main(void *arg)
 {
 	struct helper *h = arg;
-	struct offload *o = h->o;
-	unsigned char in[OFFLOAD_MAX_IO], out[OFFLOAD_MAX_IO];
+	struct proc_helper *o = h->o;
+	unsigned char in[PROC_HELPER_MAX_IO], out[PROC_HELPER_MAX_IO];
 
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
 		uint64_t seq;
-		offload_fn *fn;
+		proc_helper_fn *fn;
 		void *ctx;
 
 		while (!o->stop && !h->pending)
@@ -92,9 +92,9 @@ static void *helper_main(void *arg)
 	return NULL;
 }
 
-struct offload *offload_new(void)
+struct proc_helper *proc_helper_new(void)
 {
-	struct offload *o = calloc(1, sizeof(*o));
+	struct proc_helper *o = calloc(1, sizeof(*o));
 	pthread_condattr_t ca;
 
 	if (!o)
@@ -111,7 +111,7 @@ struct offload *offload_new(void)
 		pthread_cond_init(&h->wake, NULL);
 		if (pthread_create(&h->thread, NULL, helper_main, h)) {
 			pthread_cond_destroy(&h->wake);
-			offload_free(o);
+			proc_helper_free(o);
 			return NULL;
 		}
 	}
@@ -120,7 +120,7 @@ struct offload *offload_new(void)
 
 /* A helper stuck in a read is released once the daemon answers the request
  * the target waits on, which it does without the helper: the join returns. */
-void offload_free(struct offload *o)
+void proc_helper_free(struct proc_helper *o)
 {
 	if (!o)
 		return;
@@ -142,7 +142,7 @@ void offload_free(struct offload *o)
  * A free helper; else NULL with *next set to the earliest time a busy one
  * will be stuck, or NULL and *all_stuck if every one already is.
  */
-static struct helper *free_helper(struct offload *o, struct timespec *next, bool *all_stuck)
+static struct helper *free_helper(struct proc_helper *o, struct timespec *next, bool *all_stuck)
 {
 	struct timespec now;
 
@@ -162,15 +162,16 @@ static struct helper *free_helper(struct offload *o, struct timespec *next, bool
 	return NULL;
 }
 
-bool offload_run(struct offload *o, offload_fn *fn, void *ctx, const void *in, size_t in_len,
-		 void *out, size_t out_len, uint32_t wait_us)
+bool proc_helper_run(struct proc_helper *o, proc_helper_fn *fn, void *ctx,
+		     const void *in, size_t in_len, void *out, size_t out_len,
+		     uint32_t wait_us)
 {
 	struct timespec deadline, next;
 	struct helper *h;
 	bool finished = false, all_stuck;
 	uint64_t seq;
 
-	if (in_len > OFFLOAD_MAX_IO || out_len > OFFLOAD_MAX_IO)
+	if (in_len > PROC_HELPER_MAX_IO || out_len > PROC_HELPER_MAX_IO)
 		return false;
 	pthread_mutex_lock(&o->lock);
 	while (!(h = free_helper(o, &next, &all_stuck))) {
@@ -178,7 +179,7 @@ bool offload_run(struct offload *o, offload_fn *fn, void *ctx, const void *in, s
 			goto out;
 		pthread_cond_timedwait(&o->done, &o->lock, &next);
 	}
-	h->stuck_at = deadline_after(OFFLOAD_START_CAP_US);
+	h->stuck_at = deadline_after(PROC_HELPER_START_CAP_US);
 	h->wait_us = wait_us;
 	h->busy = h->pending = true;
 	seq = ++h->seq;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * offload.h - run a /proc read that might block for a long time on one
+ * proc_helper.h - run a /proc read that might block for a long time on one
  * helper thread, waiting for it a bounded time.
  *
  * Reading /proc/<tid>/syscall or /stack takes the target's exec_update_lock
@@ -12,22 +12,22 @@
  * reads go through here: the worker gives up after the wait, answers the
  * request, the exec goes on and the helper is released.
  */
-#ifndef ACCESSFS_OFFLOAD_H
-#define ACCESSFS_OFFLOAD_H
+#ifndef ACCESSFS_PROC_HELPER_H
+#define ACCESSFS_PROC_HELPER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define OFFLOAD_MAX_IO	256	/* bytes of input and of output per job */
+#define PROC_HELPER_MAX_IO	256	/* bytes of input and of output per job */
 
-struct offload;
+struct proc_helper;
 
-/* fn reads in (in_len bytes) and writes out (OFFLOAD_MAX_IO bytes at most). */
-typedef void offload_fn(void *ctx, const void *in, void *out);
+/* fn reads in (in_len bytes) and writes out (PROC_HELPER_MAX_IO bytes at most). */
+typedef void proc_helper_fn(void *ctx, const void *in, void *out);
 
-struct offload *offload_new(void);
-void offload_free(struct offload *o);
+struct proc_helper *proc_helper_new(void);
+void proc_helper_free(struct proc_helper *o);
 
 /*
  * Run fn(ctx, in, out) on the helper; copies in before and out after, so
@@ -38,7 +38,8 @@ void offload_free(struct offload *o);
  * so a loaded machine's scheduling delay (up to 200 ms) is not taken for
  * a stuck read.
  */
-bool offload_run(struct offload *o, offload_fn *fn, void *ctx, const void *in, size_t in_len,
-		 void *out, size_t out_len, uint32_t wait_us);
+bool proc_helper_run(struct proc_helper *o, proc_helper_fn *fn, void *ctx,
+		     const void *in, size_t in_len, void *out, size_t out_len,
+		     uint32_t wait_us);
 
-#endif /* ACCESSFS_OFFLOAD_H */
+#endif /* ACCESSFS_PROC_HELPER_H */
