@@ -103,27 +103,6 @@ static int open_input(struct input *in, struct analysis *a)
 	return 0;
 }
 
-/*
- * Requests that name an entry of directory file_id (fs/ops_entry.c passes
- * the parent) are about that entry, so they count for its path.  LINK and
- * CREATE are not among them: their file_id is the inode itself.
- */
-static bool names_an_entry(unsigned int op)
-{
-	switch (op) {
-	case TRACE_OP_LOOKUP:
-	case TRACE_OP_MKNOD:
-	case TRACE_OP_MKDIR:
-	case TRACE_OP_UNLINK:
-	case TRACE_OP_RMDIR:
-	case TRACE_OP_SYMLINK:
-	case TRACE_OP_RENAME:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* "dir/name" into buf (parent "" is the root); false if it does not fit. */
 static bool entry_path(char *buf, size_t size, const char *parent, size_t parent_len,
 		       const struct trace_event *ev, size_t *len)
@@ -170,7 +149,7 @@ static int read_events(struct input *in, struct analysis *a, struct event_filter
 		if (ev.file_id)
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
 		e.path_stable = e.path != NULL;	/* the reader's table, until it is closed */
-		if (e.path && ev.name_len && names_an_entry(ev.op) &&
+		if (e.path && ev.name_len && trace_op_names_entry(ev.op) &&
 		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len)) {
 			e.path = entry;
 			e.path_stable = false;

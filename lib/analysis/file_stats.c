@@ -16,10 +16,10 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const method_names[] = {
-#define X(e, name, desc) [REPORT_METHOD_##e] = #name,
+#define X(e, id, name, desc, colour, phrase, live) [REPORT_METHOD_##e] = #name,
 	TRACE_METHODS(X)
 #undef X
-#define X(e, name, desc) [REPORT_METHOD_WRITEBACK_##e] = "writeback_" #name,
+#define X(e, id, name, desc, colour, phrase) [REPORT_METHOD_WRITEBACK_##e] = "writeback_" #name,
 	TRACE_TRIGGERS(X)
 #undef X
 };
@@ -63,6 +63,23 @@ static const char *const size_bucket_names[] = {
 const char *report_method_name(unsigned int m)
 {
 	return m < ARRAY_SIZE(method_names) ? method_names[m] : "?";
+}
+
+static bool is_writeback_slot(unsigned int m)
+{
+	return m >= REPORT_METHOD_WRITEBACK_NONE && m < REPORT_METHOD_COUNT;
+}
+
+const char *report_method_colour(unsigned int m)
+{
+	return is_writeback_slot(m) ? trace_trigger_colour(m - REPORT_METHOD_WRITEBACK_NONE)
+				    : trace_method_colour(m);
+}
+
+const char *report_method_phrase(unsigned int m)
+{
+	return is_writeback_slot(m) ? trace_trigger_phrase(m - REPORT_METHOD_WRITEBACK_NONE)
+				    : trace_method_phrase(m);
 }
 
 int report_method_from_name(const char *name)

@@ -31,10 +31,10 @@
  * slot of its trigger, one without a trigger in writeback_unknown.
  */
 enum report_method {
-#define X(e, name, desc) REPORT_METHOD_##e,
+#define X(e, id, name, desc, colour, phrase, live) REPORT_METHOD_##e,
 	TRACE_METHODS(X)
 #undef X
-#define X(e, name, desc) REPORT_METHOD_WRITEBACK_##e,
+#define X(e, id, name, desc, colour, phrase) REPORT_METHOD_WRITEBACK_##e,
 	TRACE_TRIGGERS(X)
 #undef X
 	REPORT_METHOD_COUNT
@@ -44,6 +44,9 @@ enum report_method {
 const char *report_method_name(unsigned int m);
 /* -1 if unknown. */
 int report_method_from_name(const char *name);
+/* Its HTML colour and its phrase in findings, from trace_format.h's tables. */
+const char *report_method_colour(unsigned int m);
+const char *report_method_phrase(unsigned int m);
 /* The report method of an event (its method, or writeback by trigger). */
 unsigned int report_method_of(const struct trace_event *ev);
 

@@ -19,22 +19,47 @@ const char *io_column_heading(enum io_column c)
 	return headings[c];
 }
 
+/*
+ * A method's column, from trace_format.h's table ("live"); a request whose
+ * direction is not its method's (a READ labelled write, with the writeback
+ * cache) counts as that direction's other.
+ */
+enum io_live { IO_LIVE_OTHER, IO_LIVE_READ_SYSCALL, IO_LIVE_READ_MMAP,
+	       IO_LIVE_WRITE_SYSCALL, IO_LIVE_WRITE_BACK };
+
+static const unsigned char method_live[TRACE_METHOD_COUNT] = {
+#define X(e, id, name, desc, colour, phrase, live) [TRACE_METHOD_##e] = IO_LIVE_##live,
+	TRACE_METHODS(X)
+#undef X
+};
+
+static enum io_live live_of(unsigned int method)
+{
+	return method < TRACE_METHOD_COUNT ? method_live[method] : IO_LIVE_OTHER;
+}
+
 static enum io_column read_column(unsigned int method)
 {
-	if (method == TRACE_METHOD_READ)
+	switch (live_of(method)) {
+	case IO_LIVE_READ_SYSCALL:
 		return IO_READ_SYSCALL;
-	if (method == TRACE_METHOD_MMAP || method == TRACE_METHOD_POPULATE)
+	case IO_LIVE_READ_MMAP:
 		return IO_READ_MMAP;
-	return IO_READ_OTHER;
+	default:
+		return IO_READ_OTHER;
+	}
 }
 
 static enum io_column write_column(unsigned int method)
 {
-	if (method == TRACE_METHOD_WRITE)
+	switch (live_of(method)) {
+	case IO_LIVE_WRITE_SYSCALL:
 		return IO_WRITE_SYSCALL;
-	if (method == TRACE_METHOD_WRITEBACK)
+	case IO_LIVE_WRITE_BACK:
 		return IO_WRITE_BACK;
-	return IO_WRITE_OTHER;
+	default:
+		return IO_WRITE_OTHER;
+	}
 }
 
 int io_tally_add(struct io_tally *t, const struct trace_event *ev)

@@ -15,31 +15,6 @@
 #define UNKNOWN_PCT 5
 #define FINDING_FILES 5	/* per-file findings for at most this many top files */
 
-/* How a finding names the cause of requests of a method. */
-static const char *const method_phrase[REPORT_METHOD_COUNT] = {
-	[REPORT_METHOD_NONE] = "unlabelled requests",
-	[REPORT_METHOD_READ] = "read() calls",
-	[REPORT_METHOD_MMAP] = "mmap faults",
-	[REPORT_METHOD_POPULATE] = "populate (MAP_POPULATE, madvise, mlock)",
-	[REPORT_METHOD_ADVISE] = "readahead advice (fadvise, madvise, readahead)",
-	[REPORT_METHOD_COPY] = "copies (sendfile, splice, copy_file_range)",
-	[REPORT_METHOD_KERNEL] = "the kernel itself",
-	[REPORT_METHOD_WRITE] = "write() calls",
-	[REPORT_METHOD_UNKNOWN] = "requests of unknown cause",
-};
-
-/* What a writeback trigger means for when data reached storage. */
-static const char *const trigger_phrase[TRACE_TRIGGER_COUNT] = {
-	[TRACE_TRIGGER_MSYNC] = "at msync",
-	[TRACE_TRIGGER_FSYNC] = "at fsync",
-	[TRACE_TRIGGER_CLOSE] = "at close",
-	[TRACE_TRIGGER_MUNMAP] = "only at munmap",
-	[TRACE_TRIGGER_EXIT] = "only at process exit",
-	[TRACE_TRIGGER_SYNC] = "at sync",
-	[TRACE_TRIGGER_FLUSHER] = "through the kernel's background flusher",
-	[TRACE_TRIGGER_UNKNOWN] = "by writeback of unknown trigger",
-};
-
 struct sink {
 	void (*emit)(void *ctx, const char *line);
 	void *ctx;
@@ -106,7 +81,7 @@ static void read_findings(struct sink *k, const struct analysis_file *af)
 			 ", %u%% of them readahead beyond what was asked",
 			 pct(s->c[ACCESSFS_READAHEAD_BYTES], s->c[POSIX_BYTES_READ]));
 	say(k, "%s: %u%% of read bytes came from %s%s", af->path, pct(best_bytes, read),
-	    method_phrase[m] ? method_phrase[m] : report_method_name(m), how);
+	    report_method_phrase(m), how);
 }
 
 static void refetch_findings(struct sink *k, const struct analysis_file *af)
@@ -141,10 +116,10 @@ static void writeback_findings(struct sink *k, const struct analysis_file *af)
 	if (is_writeback(best) && file_stats_method(f, REPORT_METHOD_MMAP) &&
 	    !file_stats_method(f, REPORT_METHOD_WRITE))
 		say(k, "%s: mmap stores reached storage %s (%u%% of writeback bytes)", af->path,
-		    trigger_phrase[best - REPORT_METHOD_WRITEBACK_NONE], pct(best_bytes, wb));
+		    report_method_phrase(best), pct(best_bytes, wb));
 	else
 		say(k, "%s: writeback reached storage %s (%u%% of writeback bytes)", af->path,
-		    trigger_phrase[best - REPORT_METHOD_WRITEBACK_NONE], pct(best_bytes, wb));
+		    report_method_phrase(best), pct(best_bytes, wb));
 }
 
 static void run_findings(struct sink *k, const struct run_stats *rs)

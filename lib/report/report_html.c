@@ -19,30 +19,9 @@
 #define HEAT_H 22
 #define HIST_H 150
 
-/* One colour per report method (colour-blind friendly where it matters). */
-static const char *const method_colour[REPORT_METHOD_COUNT] = {
-	[REPORT_METHOD_NONE] = "#999999",
-	[REPORT_METHOD_READ] = "#0072b2",
-	[REPORT_METHOD_MMAP] = "#e69f00",
-	[REPORT_METHOD_POPULATE] = "#cc79a7",
-	[REPORT_METHOD_ADVISE] = "#56b4e9",
-	[REPORT_METHOD_COPY] = "#8c564b",
-	[REPORT_METHOD_KERNEL] = "#7f7f7f",
-	[REPORT_METHOD_WRITE] = "#009e73",
-	[REPORT_METHOD_UNKNOWN] = "#000000",
-	[REPORT_METHOD_WRITEBACK_MSYNC] = "#d55e00",
-	[REPORT_METHOD_WRITEBACK_FSYNC] = "#b2182b",
-	[REPORT_METHOD_WRITEBACK_CLOSE] = "#f0e442",
-	[REPORT_METHOD_WRITEBACK_MUNMAP] = "#882255",
-	[REPORT_METHOD_WRITEBACK_EXIT] = "#44aa99",
-	[REPORT_METHOD_WRITEBACK_SYNC] = "#117733",
-	[REPORT_METHOD_WRITEBACK_FLUSHER] = "#aa4499",
-	[REPORT_METHOD_WRITEBACK_UNKNOWN] = "#332288",
-};
-
 static const char *colour(unsigned int m)
 {
-	return m < REPORT_METHOD_COUNT && method_colour[m] ? method_colour[m] : "#999999";
+	return report_method_colour(m);
 }
 
 static void html_text(FILE *out, const char *s, size_t len)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * trace_format.h - the accessfs trace: the one contract between the daemon
- * (fs/) and everything that reads what it recorded (lib/, the subcommands).
+ * (daemon/) and everything that reads what it recorded (lib/, cli/).
  *
  * A trace file is a file header followed by blocks:
  *
@@ -111,97 +111,159 @@ enum trace_block_kind {
 };
 
 /*
- * Operations: every FUSE request the daemon answers.
- * X(enum-suffix, name, is_data)  - name is what every export prints.
- * is_data: 1 for requests that move file data or flush it (they get an
- * access method label), 0 for metadata (left out with -o trace_meta=0).
+ * The three enumerations below are on disk (one byte each in every event),
+ * so each row carries its on-disk id explicitly: a row is never renumbered
+ * and an id never reused.  New rows go at the end; the _Static_asserts make
+ * a row inserted mid-table, or a reused id, fail the build.  Each table has
+ * every column its consumers need, so adding a row is one line here (and,
+ * for a method, one rule in lib/classify/classify.c).
  */
-#define TRACE_OPS(X)				\
-	X(LOOKUP, lookup, 0)			\
-	X(FORGET, forget, 0)			\
-	X(GETATTR, getattr, 0)			\
-	X(SETATTR, setattr, 0)			\
-	X(READLINK, readlink, 0)		\
-	X(MKNOD, mknod, 0)			\
-	X(MKDIR, mkdir, 0)			\
-	X(UNLINK, unlink, 0)			\
-	X(RMDIR, rmdir, 0)			\
-	X(SYMLINK, symlink, 0)			\
-	X(RENAME, rename, 0)			\
-	X(LINK, link, 0)			\
-	X(OPEN, open, 1)			\
-	X(READ, read, 1)			\
-	X(WRITE, write, 1)			\
-	X(FLUSH, flush, 1)			\
-	X(RELEASE, release, 1)			\
-	X(FSYNC, fsync, 1)			\
-	X(OPENDIR, opendir, 0)			\
-	X(READDIR, readdir, 0)			\
-	X(READDIRPLUS, readdirplus, 0)		\
-	X(RELEASEDIR, releasedir, 0)		\
-	X(FSYNCDIR, fsyncdir, 0)		\
-	X(STATFS, statfs, 0)			\
-	X(SETXATTR, setxattr, 0)		\
-	X(GETXATTR, getxattr, 0)		\
-	X(LISTXATTR, listxattr, 0)		\
-	X(REMOVEXATTR, removexattr, 0)		\
-	X(ACCESS, access, 0)			\
-	X(CREATE, create, 1)			\
-	X(GETLK, getlk, 0)			\
-	X(SETLK, setlk, 0)			\
-	X(FLOCK, flock, 0)			\
-	X(FALLOCATE, fallocate, 1)		\
-	X(COPY_FILE_RANGE, copy_file_range, 1)	\
-	X(LSEEK, lseek, 0)
+#define TRACE_ASSERT_ID(enum_name, id, table)					\
+	_Static_assert(enum_name == (id), #table ": " #enum_name " must keep on-disk id " \
+		       #id "; add new rows at the end")
+
+/*
+ * Operations: every FUSE request the daemon answers.
+ * X(enum-suffix, id, name, is_data, names_entry)
+ *   name         what every export prints
+ *   is_data      1 for requests that move file data or flush it (they get
+ *                an access method label), 0 for metadata (left out with
+ *                -o trace_meta=0)
+ *   names_entry  1 if the request names an entry (name) of directory
+ *                file_id (daemon/ops_entry.c passes the parent), so it is
+ *                about the path "dir/name"; LINK and CREATE are not: their
+ *                file_id is the inode itself
+ */
+#define TRACE_OPS(X)					\
+	X(LOOKUP, 0, lookup, 0, 1)			\
+	X(FORGET, 1, forget, 0, 0)			\
+	X(GETATTR, 2, getattr, 0, 0)			\
+	X(SETATTR, 3, setattr, 0, 0)			\
+	X(READLINK, 4, readlink, 0, 0)			\
+	X(MKNOD, 5, mknod, 0, 1)			\
+	X(MKDIR, 6, mkdir, 0, 1)			\
+	X(UNLINK, 7, unlink, 0, 1)			\
+	X(RMDIR, 8, rmdir, 0, 1)			\
+	X(SYMLINK, 9, symlink, 0, 1)			\
+	X(RENAME, 10, rename, 0, 1)			\
+	X(LINK, 11, link, 0, 0)				\
+	X(OPEN, 12, open, 1, 0)				\
+	X(READ, 13, read, 1, 0)				\
+	X(WRITE, 14, write, 1, 0)			\
+	X(FLUSH, 15, flush, 1, 0)			\
+	X(RELEASE, 16, release, 1, 0)			\
+	X(FSYNC, 17, fsync, 1, 0)			\
+	X(OPENDIR, 18, opendir, 0, 0)			\
+	X(READDIR, 19, readdir, 0, 0)			\
+	X(READDIRPLUS, 20, readdirplus, 0, 0)		\
+	X(RELEASEDIR, 21, releasedir, 0, 0)		\
+	X(FSYNCDIR, 22, fsyncdir, 0, 0)			\
+	X(STATFS, 23, statfs, 0, 0)			\
+	X(SETXATTR, 24, setxattr, 0, 0)			\
+	X(GETXATTR, 25, getxattr, 0, 0)			\
+	X(LISTXATTR, 26, listxattr, 0, 0)		\
+	X(REMOVEXATTR, 27, removexattr, 0, 0)		\
+	X(ACCESS, 28, access, 0, 0)			\
+	X(CREATE, 29, create, 1, 0)			\
+	X(GETLK, 30, getlk, 0, 0)			\
+	X(SETLK, 31, setlk, 0, 0)			\
+	X(FLOCK, 32, flock, 0, 0)			\
+	X(FALLOCATE, 33, fallocate, 1, 0)		\
+	X(COPY_FILE_RANGE, 34, copy_file_range, 1, 0)	\
+	X(LSEEK, 35, lseek, 0, 0)
 
 enum trace_op {
-#define X(e, name, is_data) TRACE_OP_##e,
+#define X(e, id, name, is_data, names_entry) TRACE_OP_##e,
 	TRACE_OPS(X)
 #undef X
 	TRACE_OP_COUNT
 };
 
+#define X(e, id, name, is_data, names_entry) TRACE_ASSERT_ID(TRACE_OP_##e, id, TRACE_OPS);
+TRACE_OPS(X)
+#undef X
+
 /*
  * Access methods: what in the calling program made the kernel send a
- * request.  X(enum-suffix, name, description)
+ * request.  X(enum-suffix, id, name, description, colour, phrase, live)
+ *   colour  the HTML report's colour for it (colour-blind safe palette)
+ *   phrase  how a report finding names the cause of its requests
+ *   live    the live views' column for its bytes (lib/analysis/io_tally.h):
+ *           READ_SYSCALL, READ_MMAP, WRITE_SYSCALL, WRITE_BACK, or OTHER
+ *           (a READ counted elsewhere than a read column, or a WRITE
+ *           elsewhere than a write column, goes to that direction's other)
  */
-#define TRACE_METHODS(X)						\
-	X(NONE, none, "not a data request, or labels were off")		\
-	X(READ, read, "a read-family syscall on this file")		\
-	X(MMAP, mmap, "a page fault on a mapping of this file")		\
-	X(POPULATE, populate, "MAP_POPULATE, MADV_POPULATE_*, mlock")	\
-	X(ADVISE, advise, "madvise/fadvise WILLNEED, readahead(2)")	\
-	X(COPY, copy, "sendfile, splice, copy_file_range")		\
-	X(KERNEL, kernel, "sent by the kernel itself (pid 0)")		\
-	X(WRITE, write, "a write-family syscall on this file")		\
-	X(WRITEBACK, writeback, "page-cache writeback of dirty pages")	\
-	X(UNKNOWN, unknown, "a data request whose cause was not found")
+#define TRACE_METHODS(X)							\
+	X(NONE, 0, none, "not a data request, or labels were off",		\
+	  "#999999", "unlabelled requests", OTHER)				\
+	X(READ, 1, read, "a read-family syscall on this file",			\
+	  "#0072b2", "read() calls", READ_SYSCALL)					\
+	X(MMAP, 2, mmap, "a page fault on a mapping of this file",		\
+	  "#e69f00", "mmap faults", READ_MMAP)					\
+	X(POPULATE, 3, populate, "MAP_POPULATE, MADV_POPULATE_*, mlock",	\
+	  "#cc79a7", "populate (MAP_POPULATE, madvise, mlock)", READ_MMAP)		\
+	X(ADVISE, 4, advise, "madvise/fadvise WILLNEED, readahead(2)",		\
+	  "#56b4e9", "readahead advice (fadvise, madvise, readahead)", OTHER)	\
+	X(COPY, 5, copy, "sendfile, splice, copy_file_range",			\
+	  "#8c564b", "copies (sendfile, splice, copy_file_range)", OTHER)	\
+	X(KERNEL, 6, kernel, "sent by the kernel itself (pid 0)",		\
+	  "#7f7f7f", "the kernel itself", OTHER)				\
+	X(WRITE, 7, write, "a write-family syscall on this file",		\
+	  "#009e73", "write() calls", WRITE_SYSCALL)					\
+	X(WRITEBACK, 8, writeback, "page-cache writeback of dirty pages",	\
+	  "#d55e00", "writeback", WRITE_BACK)						\
+	X(UNKNOWN, 9, unknown, "a data request whose cause was not found",	\
+	  "#000000", "requests of unknown cause", OTHER)
 
 enum trace_method {
-#define X(e, name, desc) TRACE_METHOD_##e,
+#define X(e, id, name, desc, colour, phrase, live) TRACE_METHOD_##e,
 	TRACE_METHODS(X)
 #undef X
 	TRACE_METHOD_COUNT
 };
 
-/* What started page-cache writeback.  X(enum-suffix, name, description) */
-#define TRACE_TRIGGERS(X)						\
-	X(NONE, none, "not a writeback request")			\
-	X(MSYNC, msync, "msync(MS_SYNC)")				\
-	X(FSYNC, fsync, "fsync or fdatasync")				\
-	X(CLOSE, close, "close of a descriptor (the kernel flushes before FLUSH)") \
-	X(MUNMAP, munmap, "munmap of a shared mapping")			\
-	X(EXIT, exit, "process exit, which unmaps and closes")		\
-	X(SYNC, sync, "sync or syncfs")					\
-	X(FLUSHER, flusher, "the kernel's background writeback")	\
-	X(UNKNOWN, unknown, "writeback whose trigger was not found")
+#define X(e, id, name, desc, colour, phrase, live) \
+	TRACE_ASSERT_ID(TRACE_METHOD_##e, id, TRACE_METHODS);
+TRACE_METHODS(X)
+#undef X
+
+/*
+ * What started page-cache writeback.
+ * X(enum-suffix, id, name, description, colour, phrase)
+ *   colour  the HTML report's colour for writeback with this trigger
+ *   phrase  how a finding says when such writeback reached storage
+ */
+#define TRACE_TRIGGERS(X)							\
+	X(NONE, 0, none, "not a writeback request",				\
+	  "#bbbbbb", "by writeback")						\
+	X(MSYNC, 1, msync, "msync(MS_SYNC)",					\
+	  "#d55e00", "at msync")						\
+	X(FSYNC, 2, fsync, "fsync or fdatasync",				\
+	  "#b2182b", "at fsync")						\
+	X(CLOSE, 3, close, "close of a descriptor (the kernel flushes before FLUSH)", \
+	  "#f0e442", "at close")						\
+	X(MUNMAP, 4, munmap, "munmap of a shared mapping",			\
+	  "#882255", "only at munmap")						\
+	X(EXIT, 5, exit, "process exit, which unmaps and closes",		\
+	  "#44aa99", "only at process exit")					\
+	X(SYNC, 6, sync, "sync or syncfs",					\
+	  "#117733", "at sync")							\
+	X(FLUSHER, 7, flusher, "the kernel's background writeback",		\
+	  "#aa4499", "through the kernel's background flusher")			\
+	X(UNKNOWN, 8, unknown, "writeback whose trigger was not found",	\
+	  "#332288", "by writeback of unknown trigger")
 
 enum trace_trigger {
-#define X(e, name, desc) TRACE_TRIGGER_##e,
+#define X(e, id, name, desc, colour, phrase) TRACE_TRIGGER_##e,
 	TRACE_TRIGGERS(X)
 #undef X
 	TRACE_TRIGGER_COUNT
 };
+
+#define X(e, id, name, desc, colour, phrase) \
+	TRACE_ASSERT_ID(TRACE_TRIGGER_##e, id, TRACE_TRIGGERS);
+TRACE_TRIGGERS(X)
+#undef X
 
 /* Values of trace_event.syscall that are not syscall numbers. */
 #define TRACE_SYSCALL_NONE	(-3)	/* not looked at (labels off, pid 0) */
@@ -353,13 +415,18 @@ struct trace_proc {
 	const char *exe;	/* NUL-terminated, "" if unknown */
 };
 
-/* Names, generated from the tables above (lib/trace_names.c). */
-const char *trace_op_name(unsigned int op);		/* "read"; "op_N" if out of range */
+/* Names and columns, generated from the tables above (lib/trace/trace_names.c). */
+const char *trace_op_name(unsigned int op);		/* "read"; "op_unknown" if out of range */
 const char *trace_method_name(unsigned int method);
 const char *trace_trigger_name(unsigned int trigger);
 const char *trace_header_key_name(unsigned int key);	/* NULL if unknown */
 int trace_op_from_name(const char *name);		/* -1 if unknown */
 int trace_op_is_data(unsigned int op);
+int trace_op_names_entry(unsigned int op);
+const char *trace_method_colour(unsigned int method);	/* out of range: unknown's */
+const char *trace_method_phrase(unsigned int method);
+const char *trace_trigger_colour(unsigned int trigger);
+const char *trace_trigger_phrase(unsigned int trigger);
 /* x86_64 syscall name ("pread64"), or NULL if not in our table. */
 const char *trace_syscall_name(int nr);
 

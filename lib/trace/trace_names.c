@@ -8,25 +8,55 @@
 #include "trace_format.h"
 
 static const char *const op_names[] = {
-#define X(e, name, is_data) [TRACE_OP_##e] = #name,
+#define X(e, id, name, is_data, names_entry) [TRACE_OP_##e] = #name,
 	TRACE_OPS(X)
 #undef X
 };
 
 static const unsigned char op_is_data[] = {
-#define X(e, name, is_data) [TRACE_OP_##e] = is_data,
+#define X(e, id, name, is_data, names_entry) [TRACE_OP_##e] = is_data,
+	TRACE_OPS(X)
+#undef X
+};
+
+static const unsigned char op_names_entry[] = {
+#define X(e, id, name, is_data, names_entry) [TRACE_OP_##e] = names_entry,
 	TRACE_OPS(X)
 #undef X
 };
 
 static const char *const method_names[] = {
-#define X(e, name, desc) [TRACE_METHOD_##e] = #name,
+#define X(e, id, name, desc, colour, phrase, live) [TRACE_METHOD_##e] = #name,
+	TRACE_METHODS(X)
+#undef X
+};
+
+static const char *const method_colours[] = {
+#define X(e, id, name, desc, colour, phrase, live) [TRACE_METHOD_##e] = colour,
+	TRACE_METHODS(X)
+#undef X
+};
+
+static const char *const method_phrases[] = {
+#define X(e, id, name, desc, colour, phrase, live) [TRACE_METHOD_##e] = phrase,
 	TRACE_METHODS(X)
 #undef X
 };
 
 static const char *const trigger_names[] = {
-#define X(e, name, desc) [TRACE_TRIGGER_##e] = #name,
+#define X(e, id, name, desc, colour, phrase) [TRACE_TRIGGER_##e] = #name,
+	TRACE_TRIGGERS(X)
+#undef X
+};
+
+static const char *const trigger_colours[] = {
+#define X(e, id, name, desc, colour, phrase) [TRACE_TRIGGER_##e] = colour,
+	TRACE_TRIGGERS(X)
+#undef X
+};
+
+static const char *const trigger_phrases[] = {
+#define X(e, id, name, desc, colour, phrase) [TRACE_TRIGGER_##e] = phrase,
 	TRACE_TRIGGERS(X)
 #undef X
 };
@@ -49,6 +79,11 @@ int trace_op_is_data(unsigned int op)
 	return op < ARRAY_SIZE(op_is_data) ? op_is_data[op] : 0;
 }
 
+int trace_op_names_entry(unsigned int op)
+{
+	return op < ARRAY_SIZE(op_names_entry) ? op_names_entry[op] : 0;
+}
+
 int trace_op_from_name(const char *name)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(op_names); i++)
@@ -67,6 +102,26 @@ const char *trace_trigger_name(unsigned int trigger)
 {
 	return trigger < ARRAY_SIZE(trigger_names) ? trigger_names[trigger]
 						   : "unknown";
+}
+
+const char *trace_method_colour(unsigned int method)
+{
+	return method_colours[method < TRACE_METHOD_COUNT ? method : TRACE_METHOD_UNKNOWN];
+}
+
+const char *trace_method_phrase(unsigned int method)
+{
+	return method_phrases[method < TRACE_METHOD_COUNT ? method : TRACE_METHOD_UNKNOWN];
+}
+
+const char *trace_trigger_colour(unsigned int trigger)
+{
+	return trigger_colours[trigger < TRACE_TRIGGER_COUNT ? trigger : TRACE_TRIGGER_UNKNOWN];
+}
+
+const char *trace_trigger_phrase(unsigned int trigger)
+{
+	return trigger_phrases[trigger < TRACE_TRIGGER_COUNT ? trigger : TRACE_TRIGGER_UNKNOWN];
 }
 
 const char *trace_header_key_name(unsigned int key)
