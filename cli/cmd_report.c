@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_report.c - "accessfs report TRACE...": read traces, feed their events
- * to the analysis (lib/analysis.h) and write one of the report formats
- * (lib/report.h).  This file only does the plumbing: options, opening
+ * to the analysis (lib/analysis/analysis.h) and write one of the report formats
+ * (lib/report/report.h).  This file only does the plumbing: options, opening
  * traces, resolving each event's path and process, aligning the clocks of
  * traces from several hosts on their wall-clock start.  It computes no
  * statistic itself.
