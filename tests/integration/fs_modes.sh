@@ -12,6 +12,8 @@
 # the daemon started under umask 022 and under umask 077.  O_TMPFILE, which
 # the native directory supports, fails with EOPNOTSUPP through the mount
 # (libfuse 3.14 does not know FUSE_TMPFILE) and the mount goes on working.
+# Callers creating at the same time under different umasks each get their
+# own (the daemon sets the umask per worker thread).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fs_helpers.sh"
 
@@ -37,6 +39,22 @@ run_matrix() {
 	done
 }
 
+# concurrent_creates DIR: two callers creating at once, under umask 000
+# and 077; each prints how many of its files got which mode.  Many creates,
+# so that a umask shared between worker threads would show.
+concurrent_creates() {
+	local u pids=()
+	for u in 000 077; do
+		mkdir "$1/concurrent-$u"
+		(umask "$u" && "$FS_MODES" many 3000 "$1/concurrent-$u" >"$T/many-$u") &
+		pids+=($!)
+	done
+	wait "${pids[@]}"	# not the daemon, also a child of this shell
+	for u in 000 077; do
+		echo "umask $u: $(xargs <"$T/many-$u")"
+	done
+}
+
 # tree DIR: mode, owner and type of everything below DIR.
 tree() {
 	(cd "$1" && find . -printf '%P %u:%g %m %y\n' | sort)
@@ -49,6 +67,7 @@ for daemon_umask in 022 077; do
 	make_dirs "$NATIVE/$run" >"$T/native.txt"
 	"$FS_MODES" acl "$NATIVE/$run/acl"
 	run_matrix "$NATIVE/$run" >>"$T/native.txt"
+	concurrent_creates "$NATIVE/$run" >>"$T/native.txt"
 
 	TRACE=$T/trace-$daemon_umask
 	umask "$daemon_umask"
@@ -57,6 +76,7 @@ for daemon_umask in 022 077; do
 	make_dirs "$MNT/$run" >"$T/mount.txt"
 	"$FS_MODES" acl "$SRC/$run/acl"	# on the backing directory, as natively
 	run_matrix "$MNT/$run" >>"$T/mount.txt"
+	concurrent_creates "$MNT/$run" >>"$T/mount.txt"
 	"$FS_MODES" create 0600 "$MNT/$run/after-tmpfile" >/dev/null ||
 		fail "daemon umask $daemon_umask: the mount stopped working after O_TMPFILE"
 	rm "$MNT/$run/after-tmpfile"
@@ -65,6 +85,8 @@ for daemon_umask in 022 077; do
 	# Every native O_TMPFILE worked; through the mount each is EOPNOTSUPP.
 	assert_eq "$(grep -c '^tmpfile .*: ok ' "$T/native.txt")" $((3 * CASES)) \
 		"native O_TMPFILE successes"
+	assert_eq "$(grep '^umask ' "$T/native.txt" | xargs)" \
+		"umask 000: 3000 0666 umask 077: 3000 0600" "native concurrent creates"
 	sed -E 's/^(tmpfile [^:]*): .*/\1: EOPNOTSUPP/' "$T/native.txt" >"$T/expected.txt"
 	assert_same_transcript "$T/expected.txt" "$T/mount.txt" \
 		"modes of new files through the mount (daemon umask $daemon_umask)"

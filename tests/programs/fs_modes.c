@@ -12,6 +12,8 @@
  *        fs_modes write PATH...       write one byte, then the mode
  *        fs_modes rename FROM TO      rename, then the result
  *        fs_modes acl DIR             default ACL u::rwx,g::rwx,o::r-x
+ *        fs_modes many COUNT DIR      create COUNT files 0666, print how
+ *                                     many got which mode
  *
  * Results are "ok MODE UID:GID" (MODE in octal with the file type) or
  * the errno name; the tool itself fails only on misuse.
@@ -209,6 +211,31 @@ static int set_default_acl(const char *dir)
 	return 0;
 }
 
+/* Many creates in a row, for callers racing with other umasks. */
+static int create_many(unsigned long count, const char *dir)
+{
+	unsigned long seen[07777 + 1] = { 0 };
+	char path[4096];
+	struct stat st;
+
+	for (unsigned long n = 0; n < count; n++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%lu", dir, n);
+		fd = do_create(path, 0666);
+		if (fd < 0 || fstat(fd, &st)) {
+			fprintf(stderr, "fs_modes: %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+		close(fd);
+		seen[st.st_mode & 07777]++;
+	}
+	for (unsigned int m = 0; m <= 07777; m++)
+		if (seen[m])
+			printf("%lu %04o\n", seen[m], m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -224,7 +251,9 @@ int main(int argc, char **argv)
 		return do_rename(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "acl") == 0)
 		return set_default_acl(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "many") == 0)
+		return create_many(strtoul(argv[2], NULL, 10), argv[3]);
 	fprintf(stderr, "usage: fs_modes matrix DIR | mkdir MODE PATH... | create MODE PATH...\n"
-		"       | write PATH... | rename FROM TO | acl DIR\n");
+		"       | write PATH... | rename FROM TO | acl DIR | many COUNT DIR\n");
 	return 2;
 }
