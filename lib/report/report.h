@@ -35,13 +35,23 @@ int report_compare_text(FILE *out, const struct analysis *a, const struct analys
 int report_compare_json(FILE *out, const struct analysis *a, const struct analysis *b,
 			const struct report_options *o);
 
+/* One finding: a sentence, and the files it is about (none: about the run). */
+struct report_finding {
+	const char *text;	/* one line, no newline: "20 files (a ... t): ..." */
+	const char *kind;	/* "read_method", "refetch", "writeback_trigger", "lost"... */
+	const struct analysis_file *const *files;	/* most bytes first */
+	size_t nfiles;
+	uint64_t bytes;		/* moved by those files, which orders the findings */
+};
+
 /*
- * Plain-language findings for the top files and the run, where they are
- * clear-cut; emit() is called once per finding (one line, no newline).
+ * Plain-language findings where they are clear-cut: about the top files
+ * (grouped over files that share one, worst first), then about the run.
+ * emit() is called once per finding; f is valid only during the call.
  * Returns how many there were.
  */
 size_t report_findings(const struct analysis *a, size_t top,
-		       void (*emit)(void *ctx, const char *line), void *ctx);
+		       void (*emit)(void *ctx, const struct report_finding *f), void *ctx);
 
 /* Helpers shared by the outputs (lib/report_units.c). */
 #define REPORT_UNIT_LEN 24

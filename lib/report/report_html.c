@@ -207,15 +207,17 @@ static void size_histogram(FILE *out, const struct method_stats *t)
 		fprintf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#009e73\">"
 			"<title>writes %llu</title></rect>", x + slot / 2, HIST_H - hw, slot / 2 - 6,
 			hw, (unsigned long long)w);
-		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-			x + slot / 2, HIST_H + 14, file_stats_size_bucket_name(b));
+		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x + slot / 2,
+			HIST_H + 14);
+		html_str(out, file_stats_size_bucket_label(b));	/* ">= 1 GiB" */
+		fputs("</text>", out);
 		if (r || w)
 			fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%llu/%llu</text>",
 				x + slot / 2, HIST_H + 27, (unsigned long long)r,
 				(unsigned long long)w);
 	}
-	fputs("</svg>\n<p class=\"note\">request sizes in bytes: reads (blue) / writes "
-	      "(green)</p>\n", out);
+	fputs("</svg>\n<p class=\"note\">request sizes: reads (blue) / writes (green), "
+	      "counts under each size range (upper edge included)</p>\n", out);
 }
 
 static void method_table(FILE *out, const struct file_stats *f)
@@ -265,10 +267,10 @@ static void file_section(FILE *out, const struct analysis_file *af, const struct
 	size_histogram(out, t);
 }
 
-static void html_finding(void *ctx, const char *line)
+static void html_finding(void *ctx, const struct report_finding *f)
 {
 	fputs("<li>", ctx);
-	html_str(ctx, line);
+	html_str(ctx, f->text);
 	fputs("</li>\n", ctx);
 }
 
