@@ -264,6 +264,29 @@ static void test_html_is_self_contained(void **state)
 	assert_non_null(strstr(html, "odd,name&quot;x"));
 }
 
+static void test_html_overview_has_a_row_per_file_before_the_detail(void **state)
+{
+	const char *html, *overview, *detail;
+	char mmap_fill[32];
+	size_t rows = 0;
+
+	(void)state;
+	render(&shards, report_html, 20);
+	html = rendered(false);
+	overview = strstr(html, "<table id=\"overview\">");
+	detail = strstr(html, "<h3 id=\"file-0\">");
+	assert_non_null(overview);
+	assert_non_null(detail);
+	assert_true(overview < detail);
+	for (const char *r = overview; (r = strstr(r, "<a href=\"#file-")) && r < detail; r++)
+		rows++;
+	assert_int_equal(rows, shards.nfiles);
+	/* bytes moved per distinct byte: each shard read once */
+	assert_non_null(strstr(overview, "<td data-v=\"1.0000\">1.00x</td>"));
+	snprintf(mmap_fill, sizeof(mmap_fill), "fill=\"%s\"", report_method_colour(REPORT_METHOD_MMAP));
+	assert_non_null(strstr(overview, mmap_fill));	/* the shards' strips, as in the plots */
+}
+
 static void test_findings_group_files_that_share_one_with_a_range(void **state)
 {
 	const char *text;
@@ -355,6 +378,7 @@ int main(void)
 		T(test_text_fits_80_columns_and_names_each_method),
 		T(test_text_states_the_dominant_method_as_a_finding),
 		T(test_html_is_self_contained),
+		T(test_html_overview_has_a_row_per_file_before_the_detail),
 		T(test_findings_group_files_that_share_one_with_a_range),
 		T(test_findings_come_worst_first_by_the_bytes_of_their_files),
 		T(test_findings_name_two_or_three_files_in_full),
