@@ -236,7 +236,7 @@ static int by_bytes(const void *x, const void *y)
 	return (a->f->file > b->f->file) - (a->f->file < b->f->file);
 }
 
-/* "3 files (a, b, c)", "20 files (first ... last)" in path order, or the one path. */
+/* The one path, "3 files (a, b, c)" by bytes, or "20 files (first ... last)" by name. */
 static size_t group_name(char *buf, size_t len, const struct analysis_file **files, size_t n)
 {
 	const char *first = files[0]->path, *last = files[0]->path;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * report_text.c - the report for a terminal: the top files by bytes, each
- * with one row per access method, then the run's totals, the traces'
- * health and the findings.  Every row fits 80 columns; numbers are
+ * with one row per access method and its requests by size, then the run's
+ * totals, the traces' health and the findings.  Every row fits 80 columns; numbers are
  * compact (64.0M) here, exact in JSON and CSV.
  */
 #include <stdio.h>
