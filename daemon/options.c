@@ -22,6 +22,7 @@ enum option_kind {
 	OPT_UINT,	/* name=N within [min, max] sets an unsigned field */
 	OPT_STRING,	/* name=TEXT, non-empty */
 	OPT_CACHE,	/* cache=never|auto|always */
+	OPT_LABELS,	/* labels=bpf|proc|off */
 };
 
 struct option_spec {
@@ -72,8 +73,12 @@ static const struct option_spec specs[] = {
 	  "record nothing (no writer, no classifier): for overhead comparisons" },
 	{ "trace_meta", OPT_BOOL01, FIELD(trace_meta), 0, 0, 0, "0|1", "1",
 	  "0 leaves metadata operations out of the trace (names are still recorded)" },
+	{ "labels", OPT_LABELS, FIELD(labels), 0, 0, 0, "bpf|proc|off", "bpf",
+	  "where access-method labels come from: the kernel (BPF, needs root and"
+	  " BTF; falls back to proc with one line on stderr), the requester's"
+	  " /proc files, or nowhere" },
 	{ "classify", OPT_BOOL01, FIELD(classify), 0, 0, 0, "0|1", "1",
-	  "0 records no access-method labels" },
+	  "0 is labels=off (the older spelling)" },
 	{ "xattr", OPT_BOOL01, FIELD(xattr), 0, 0, 0, "0|1", "1",
 	  "0 answers ENOSYS to xattr requests, so the kernel stops asking for"
 	  " security.capability before every write" },
@@ -201,6 +206,16 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 		else
 			goto bad;
 		return 0;
+	case OPT_LABELS:
+		if (!strcmp(val, "bpf"))
+			o->labels = LABELS_BPF;
+		else if (!strcmp(val, "proc"))
+			o->labels = LABELS_PROC;
+		else if (!strcmp(val, "off"))
+			o->labels = LABELS_OFF;
+		else
+			goto bad;
+		return 0;
 	}
 bad:
 	if (s->kind == OPT_UINT)
@@ -262,6 +277,11 @@ int options_parse(struct mount_options *o, const char *list, char *err, size_t e
 			return 0;
 		p = comma + 1;
 	}
+}
+
+enum label_source options_label_source(const struct mount_options *o)
+{
+	return o->classify ? o->labels : LABELS_OFF;
 }
 
 bool options_default_permissions(const struct mount_options *o)

@@ -86,7 +86,8 @@ struct trace_file_header {
 	X(18, trace_meta, "1 if metadata operations were recorded")	\
 	X(19, daemon_pid, "pid of the accessfs daemon")			\
 	X(20, proto, "FUSE protocol major.minor")			\
-	X(21, flush_interval_ms, "the writer writes buffered events at least this often")
+	X(21, flush_interval_ms, "the writer writes buffered events at least this often") \
+	X(22, label_source, "where access-method labels came from: bpf, proc or off")
 
 enum trace_header_key {
 #define X(id, name, desc) TRACE_HDR_##name = id,
@@ -322,13 +323,20 @@ struct trace_event {
  *   bytes after the numbers it knows.)
  *   UNLINK  v time_ns, v file_id
  *           the last name of file_id went away (informational).
+ *   LABELS  v time_ns, v late, v nocause, v dropped, v overlaps
+ *           with label_source bpf, written before END: requests labelled
+ *           from /proc because their BPF record did not come in time
+ *           (late) or named no cause (nocause); records the kernel could
+ *           not queue (dropped); queued causes replaced by another before
+ *           their request was sent (overlaps, a possible mislabel).
  */
 #define TRACE_META_RECORDS(X)		\
 	X(DENTRY, dentry, 1)		\
 	X(PROC, proc, 2)		\
 	X(LOST, lost, 3)		\
 	X(END, end, 4)			\
-	X(UNLINK, unlink, 5)
+	X(UNLINK, unlink, 5)		\
+	X(LABELS, labels, 6)
 
 enum trace_meta_type {
 #define X(e, name, id) TRACE_META_##e = id,
@@ -351,6 +359,15 @@ struct trace_proc {
 	uint32_t pid;
 	const char *comm;	/* NUL-terminated */
 	const char *exe;	/* NUL-terminated, "" if unknown */
+};
+
+/* The LABELS record. */
+struct trace_label_stats {
+	uint64_t time_ns;
+	uint64_t late;
+	uint64_t nocause;
+	uint64_t dropped;
+	uint64_t overlaps;
 };
 
 /* Names, generated from the tables above (lib/trace_names.c). */
