@@ -363,7 +363,7 @@ static int decode_numbers_last_optional(const struct trace_meta_record *rec, uin
 static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 {
 	struct trace_meta_record rec;
-	uint64_t v[4];
+	uint64_t v[5];
 
 	while (p < end) {
 		if (trace_meta_next(&p, end, &rec))
@@ -390,6 +390,12 @@ static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8
 			r->end_events = v[1];
 			r->sum.lost = v[2];	/* the totals, LOST records included */
 			r->sum.lost_meta = v[3];
+			break;
+		case TRACE_META_LABELS:
+			if (decode_numbers_last_optional(&rec, v, 5))
+				return -1;
+			r->sum.label_late = v[1];
+			r->sum.label_nocause = v[2];
 			break;
 		default:		/* UNLINK and records newer than us */
 			break;

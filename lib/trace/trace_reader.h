@@ -74,6 +74,8 @@ struct trace_reader_summary {
 	bool torn_tail;		/* the last block was cut or corrupt */
 	uint64_t torn_bytes;	/* bytes after the last good block */
 	uint64_t first_ns, last_ns; /* event start times seen so far */
+	uint64_t label_late;	/* LABELS: labelled from /proc, no BPF record in time */
+	uint64_t label_nocause;	/* LABELS: labelled from /proc, a record without a cause */
 };
 void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summary *s);
 
