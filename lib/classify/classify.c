@@ -673,7 +673,10 @@ static bool observe_bpf(struct classifier *c, const struct trace_event *ev,
 	return true;
 }
 
-/* A writeback WRITE: who wrote its pages back (msync, the flusher ...). */
+/*
+ * A writeback WRITE: who wrote its pages back (msync, the flusher ...), and
+ * the process that did (pid; tid stays 0, the kernel sent it without creds).
+ */
 static void bpf_trigger(const struct classifier *c, const struct label_record *r,
 			struct trace_event *ev)
 {
@@ -682,12 +685,14 @@ static void bpf_trigger(const struct classifier *c, const struct label_record *r
 	if (cause->flags & LABEL_F_KTHREAD) {
 		ev->trigger = cause->wb_reason ? classify_trigger_of_flusher(cause->wb_reason - 1u)
 					       : TRACE_TRIGGER_UNKNOWN;
+		ev->pid = cause->origin;	/* who called sync; 0 for the flusher's own */
 		return;
 	}
 	ev->trigger = classify_trigger_of(&c->cfg, cause->nr);
 	if (ev->trigger == TRACE_TRIGGER_NONE)
 		ev->trigger = TRACE_TRIGGER_UNKNOWN;
 	ev->syscall = cause->nr;
+	ev->pid = cause->pid;		/* the process whose syscall wrote it back */
 }
 
 /* Labels from the BPF source: what the kernel saw, through the same rules. */

@@ -44,6 +44,9 @@ struct label_cause {
 	__u8 ra;		/* enum label_ra */
 	__u8 wb_reason;		/* kernel thread writing back: enum wb_reason + 1 */
 	__u8 flags;		/* LABEL_F_* */
+	__u32 origin;		/* kernel thread doing sync work: the process that
+				 * asked for it (sync, syncfs); 0: its own work */
+	__u32 pad;
 };
 
 struct label_record {

@@ -15,6 +15,8 @@
  *       cause of a WRITE sent later.
  *   writeback:writeback_start/_written  fs/fs-writeback.c wb_writeback, in
  *       the flusher: why it writes (background, sync, vmscan...).
+ *   writeback:writeback_queue  wb_queue_work, in the task that asks the
+ *       flusher for sync work (sync_inodes_sb): who that was.
  *
  * A request is not always sent by its requester: fuse_request_queue_background
  * parks background requests (readahead, writeback) when max_background are
@@ -68,7 +70,17 @@ struct {
 struct task_state {
 	__u8 wb_reason;		/* enum wb_reason + 1, 0: not in wb_writeback */
 	__u8 async_pending;	/* page_cache_async_ra seen, its ra_order not yet */
+	__u32 origin;		/* who queued the work being written back */
+	__u64 work;		/* that work item (wb_writeback loops over it) */
 };
+
+/* Sync work items queued and not yet started: the process that asked. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u32);
+} sync_origins SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -161,6 +173,7 @@ static __always_inline void cause_of(struct task_struct *t, __u64 node, struct l
 		c->nr = LABEL_NR_KTHREAD;
 		c->flags = LABEL_F_KTHREAD;
 		c->wb_reason = ts ? ts->wb_reason : 0;
+		c->origin = ts && ts->wb_reason ? ts->origin : 0;
 		return;
 	}
 	if (flags & PF_IO_WORKER)
@@ -301,17 +314,41 @@ int BPF_PROG(on_wbc_writepage, struct writeback_control *wbc)
 	return 0;
 }
 
+#define WB_REASON_SYNC_WORK 2	/* enum wb_reason WB_REASON_SYNC */
+
+SEC("tp_btf/writeback_queue")
+int BPF_PROG(on_writeback_queue, struct bdi_writeback *wb, struct wb_writeback_work *work)
+{
+	__u64 key = (__u64)work;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (target_dev && BPF_CORE_READ(work, reason) == WB_REASON_SYNC_WORK)
+		bpf_map_update_elem(&sync_origins, &key, &tgid, BPF_ANY);
+	return 0;
+}
+
 SEC("tp_btf/writeback_start")
 int BPF_PROG(on_writeback_start, struct bdi_writeback *wb, struct wb_writeback_work *work)
 {
 	struct task_state *ts;
+	__u64 key = (__u64)work;
+	__u32 *origin;
 
 	if (!target_dev)
 		return 0;
 	ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (ts)
-		ts->wb_reason = BPF_CORE_READ(work, reason) + 1;
+	if (!ts)
+		return 0;
+	ts->wb_reason = BPF_CORE_READ(work, reason) + 1;
+	origin = bpf_map_lookup_elem(&sync_origins, &key);
+	if (origin) {
+		ts->origin = *origin;
+		bpf_map_delete_elem(&sync_origins, &key);
+	} else if (ts->work != key) {
+		ts->origin = 0;
+	}
+	ts->work = key;
 	return 0;
 }
 
@@ -416,9 +453,11 @@ int BPF_PROG(on_request_send, const struct fuse_req *req)
 	r->sender_tid = self;
 	if (opcode == FUSE_WRITE && requester == 0) {
 		r->ctx = writeback_cause(req, node, &r->cause);
-	} else if (requester != self) {
+	} else if (requester != self && requester != 0) {
 		r->ctx = read_cause(requester, node, &r->cause);
 	} else {
+		/* The requester itself, or a request without creds (RELEASE
+		 * from fuse_file_release: args->nocreds): the sender's state. */
 		r->ctx = LABEL_CTX_SELF;
 		cause_of(t, node, &r->cause);
 		/* The readahead that built this READ, if this syscall's. */
