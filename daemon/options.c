@@ -49,10 +49,12 @@ static const struct option_spec specs[] = {
 	  "bypass the page cache; mmap(MAP_SHARED) then fails with ENODEV" },
 	{ "max_readahead", OPT_UINT, FIELD(max_readahead), 0, 0, 64u << 20, "BYTES",
 	  "kernel's", "largest readahead the kernel may send" },
-	{ "sync_read", OPT_FLAG, FIELD(async_read), 0, 0, 0, NULL, "on",
-	  "the reading thread itself sends readahead, so access methods are exact" },
-	{ "async_read", OPT_FLAG, FIELD(async_read), 1, 0, 0, NULL, "off",
-	  "let the kernel send readahead asynchronously (labels may become unknown)" },
+	{ "sync_read", OPT_FLAG, FIELD(async_read), 0, 0, 0, NULL, "when labels come from /proc",
+	  "the reading thread waits for every readahead READ (not the kernel's"
+	  " normal behaviour), so /proc labels are exact" },
+	{ "async_read", OPT_FLAG, FIELD(async_read), 1, 0, 0, NULL, "with BPF labels or none",
+	  "the kernel sends readahead in the background, as without accessfs"
+	  " (/proc labels may then be unknown; BPF labels stay exact)" },
 	{ "max_threads", OPT_UINT, FIELD(max_threads), 0, 1, OPTIONS_MAX_MAX_THREADS, "N",
 	  "16", "most worker threads (ignored with -s)" },
 	{ "clone_fd", OPT_FLAG, FIELD(clone_fd), 1, 0, 0, NULL, "off",
@@ -178,6 +180,8 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 			*(int *)base = (int)s->value;
 		else
 			*(bool *)base = s->value;
+		if (s->field == FIELD(async_read))
+			o->read_mode_set = true;
 		return 0;
 	case OPT_BOOL01:
 		if (strcmp(val, "0") && strcmp(val, "1"))

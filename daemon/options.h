@@ -35,7 +35,9 @@ struct mount_options {
 	enum cache_mode cache;
 	bool writeback;		/* kernel writeback cache */
 	bool direct_io;
-	bool async_read;	/* false: sync_read (the default) */
+	bool async_read;	/* valid if read_mode_set */
+	bool read_mode_set;	/* sync_read or async_read given; else async
+				 * unless labels come from /proc (ops_fs.c) */
 	unsigned int max_readahead;	/* bytes; valid if max_readahead_set */
 	bool max_readahead_set;
 	unsigned int max_threads;

@@ -249,23 +249,32 @@ static struct trace_writer *open_writer(const struct accessfs_daemon *d,
 				 true, err, errlen);
 }
 
-int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_conn *conn,
-		     char *err, size_t errlen)
+int trace_hook_prepare(const struct accessfs_daemon *d, char *err, size_t errlen)
 {
 	struct classifier_config cc = {
 		.labels = options_label_source(&d->opts) != LABELS_OFF,
 		.bpf = options_label_source(&d->opts) == LABELS_BPF,
-		.async_read = conn->async_read,
-		.writeback_cache = conn->writeback_cache,
+		.writeback_cache = d->opts.writeback,
 		.page_size = (uint32_t)sysconf(_SC_PAGESIZE),
 		.mount_dev = d->mount_dev,
 	};
+
+	hook.classifier = classifier_new(&cc, err, errlen);
+	return hook.classifier ? 0 : -1;
+}
+
+bool trace_hook_labels_from_proc(void)
+{
+	return hook.classifier && !strcmp(classifier_label_source(hook.classifier), "proc");
+}
+
+int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_conn *conn,
+		     char *err, size_t errlen)
+{
 	struct trace_writer *w;
 	const char *warning;
 
-	hook.classifier = classifier_new(&cc, err, errlen);
-	if (!hook.classifier)
-		return -1;
+	classifier_set_conn(hook.classifier, conn->async_read, conn->writeback_cache);
 	w = open_writer(d, conn, err, errlen);
 	if (!w) {
 		classifier_free(hook.classifier);

@@ -505,6 +505,12 @@ out_nomem:
 	return NULL;
 }
 
+void classifier_set_conn(struct classifier *c, bool async_read, bool writeback_cache)
+{
+	c->cfg.async_read = async_read;
+	c->cfg.writeback_cache = writeback_cache;
+}
+
 void classifier_free(struct classifier *c)
 {
 	if (!c)

@@ -11,6 +11,21 @@ label_source_of() {
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["traces"][0]["label_source"])'
 }
 
+# header_field_of TRACE ID: the value of header key ID (trace_format.h
+# TRACE_HEADER_KEYS), read from the file header itself.
+header_field_of() {
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+end, p = 16 + struct.unpack_from("<I", data, 12)[0], 16
+while p < end:
+    key, n = struct.unpack_from("<HH", data, p)
+    if key == int(sys.argv[2]):
+        print(data[p + 4:p + 4 + n].decode())
+    p += 4 + n
+PY
+}
+
 # bpf_progs_of PID: ids of the BPF programs process PID holds (its program
 # and link descriptors say, in fdinfo), one a line.
 bpf_progs_of() {

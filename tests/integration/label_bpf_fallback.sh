@@ -3,6 +3,8 @@
 # ACCESSFS_BPF_FAIL), the mount still serves, says so in exactly one stderr
 # line, records label_source proc and labels from /proc as before; labels=proc
 # and labels=off (and classify=0, its old spelling) are recorded as such.
+# The read mode follows: async reads (the kernel's own) with BPF labels,
+# sync reads when labels come from /proc, unless one was asked for.
 . "$SRCDIR/tests/integration/label_bpf_common.sh"
 
 truncate -s 1M "$SRC/f"
@@ -14,6 +16,7 @@ require_bpf_labels
 cat "$MNT/f" > /dev/null
 unmount_accessfs
 assert_eq "$(label_source_of "$TRACE")" bpf "label source by default"
+assert_eq "$(header_field_of "$TRACE" 13)" 1 "async_read with BPF labels by default"
 
 # Forced failure: one line, then /proc labels.
 TRACE=$T/trace.forced
@@ -24,6 +27,7 @@ unmount_accessfs
 assert_eq "$(grep -c "BPF labels" "$T/daemon.err")" 1 "stderr lines about BPF labels"
 grep -q "labels come from /proc" "$T/daemon.err" || fail "the fallback line does not say where labels come from"
 assert_eq "$(label_source_of "$TRACE")" proc "label source after a failed load"
+assert_eq "$(header_field_of "$TRACE" 13)" 0 "async_read when labels come from /proc"
 "$PROGRAMS/gt_check" -c 99.9 -w 0 "$TRACE" "$T/read.gt" || fail "/proc labels after the fallback"
 
 for opt in labels=proc labels=off classify=0; do

@@ -58,6 +58,10 @@ struct classifier_config {
 /* NULL with a one-line message in err if it cannot work at all. */
 struct classifier *classifier_new(const struct classifier_config *cfg,
 				  char *err, size_t errlen);
+
+/* What the kernel granted at INIT, negotiated after classifier_new() (the
+ * read mode depends on where labels come from); before any request. */
+void classifier_set_conn(struct classifier *c, bool async_read, bool writeback_cache);
 void classifier_free(struct classifier *c);
 
 /*
