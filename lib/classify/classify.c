@@ -59,6 +59,16 @@ static bool is_copy(int32_t nr)
 }
 
 /*
+ * io_uring/rw.c io_read/io_write run the request inline in io_uring_enter,
+ * or (when it would block, or IOSQE_ASYNC) in an iou-wrk worker thread of
+ * the submitting process (io_uring/io-wq.c): either way it is io_uring's.
+ */
+static bool is_io_uring(const struct requester_state *st)
+{
+	return st->io_worker || st->nr == SYS_io_uring_enter;
+}
+
+/*
  * mm/gup.c populate_vma_page_range() faults every page of the range in: for
  * mmap(MAP_POPULATE) (mm/util.c vm_mmap_pgoff -> mm_populate),
  * madvise(MADV_POPULATE_READ/WRITE) and mlock*.
@@ -148,6 +158,8 @@ static struct read_cause read_cause_of(const struct classifier_config *cfg,
 {
 	const struct read_cause fault = { TRACE_METHOD_MMAP, EVIDENCE_WEAK };
 
+	if (st->readable && !st->running && is_io_uring(st))
+		return (struct read_cause){ TRACE_METHOD_IO_URING, EVIDENCE_STRONG };
 	if (!st->readable || st->running || st->io_worker)
 		return (struct read_cause){ TRACE_METHOD_UNKNOWN, EVIDENCE_NONE };
 	/* mm/filemap.c filemap_fault: "-1 sp pc" is a thread outside a syscall. */
@@ -285,6 +297,8 @@ static enum trace_method write_method(const struct trace_event *ev,
 {
 	if ((ev->flags & TRACE_WRITE_CACHE) || ev->tid == 0)
 		return TRACE_METHOD_WRITEBACK;
+	if (st->readable && !st->running && is_io_uring(st))
+		return TRACE_METHOD_IO_URING;
 	if (!st->readable || st->running || st->io_worker)
 		return TRACE_METHOD_UNKNOWN;
 	if (is_write_family(st->nr) && st->fd != FD_OTHER_FILE)
@@ -396,12 +410,20 @@ enum trace_trigger classify_trigger_of(const struct classifier_config *cfg, int3
  * WB_REASON_SYNC work for sync(2) and syncfs(2) and waits for it; the rest
  * (background, periodic, vmscan, ...) is the flusher's own.
  */
+#define WB_REASON_VMSCAN 1
 #define WB_REASON_SYNC 2
 
+/*
+ * WB_REASON_VMSCAN: mm/vmscan.c shrink_inactive_list found the dirty pages
+ * it took all unqueued for writeback and woke the flusher
+ * (wakeup_flusher_threads): memory reclaim's writeback.
+ */
 enum trace_trigger classify_trigger_of_flusher(unsigned int wb_reason)
 {
 	if (wb_reason == WB_REASON_SYNC)
 		return TRACE_TRIGGER_SYNC;
+	if (wb_reason == WB_REASON_VMSCAN)
+		return TRACE_TRIGGER_RECLAIM;
 	return TRACE_TRIGGER_FLUSHER;
 }
 

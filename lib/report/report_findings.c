@@ -26,6 +26,7 @@ static const char *const method_phrase[REPORT_METHOD_COUNT] = {
 	[REPORT_METHOD_KERNEL] = "the kernel itself",
 	[REPORT_METHOD_WRITE] = "write() calls",
 	[REPORT_METHOD_UNKNOWN] = "requests of unknown cause",
+	[REPORT_METHOD_IO_URING] = "io_uring requests",
 };
 
 /* What a writeback trigger means for when data reached storage. */
@@ -38,6 +39,7 @@ static const char *const trigger_phrase[TRACE_TRIGGER_COUNT] = {
 	[TRACE_TRIGGER_SYNC] = "at sync",
 	[TRACE_TRIGGER_FLUSHER] = "through the kernel's background flusher",
 	[TRACE_TRIGGER_UNKNOWN] = "by writeback of unknown trigger",
+	[TRACE_TRIGGER_RECLAIM] = "when memory reclaim forced it out",
 };
 
 struct sink {

@@ -176,7 +176,8 @@ enum trace_op {
 	X(KERNEL, kernel, "sent by the kernel itself (pid 0)")		\
 	X(WRITE, write, "a write-family syscall on this file")		\
 	X(WRITEBACK, writeback, "page-cache writeback of dirty pages")	\
-	X(UNKNOWN, unknown, "a data request whose cause was not found")
+	X(UNKNOWN, unknown, "a data request whose cause was not found")	\
+	X(IO_URING, io_uring, "an io_uring request, inline or by an iou-wrk worker")
 
 enum trace_method {
 #define X(e, name, desc) TRACE_METHOD_##e,
@@ -195,7 +196,8 @@ enum trace_method {
 	X(EXIT, exit, "process exit, which unmaps and closes")		\
 	X(SYNC, sync, "sync or syncfs")					\
 	X(FLUSHER, flusher, "the kernel's background writeback")	\
-	X(UNKNOWN, unknown, "writeback whose trigger was not found")
+	X(UNKNOWN, unknown, "writeback whose trigger was not found")	\
+	X(RECLAIM, reclaim, "writeback the kernel started for memory reclaim (vmscan)")
 
 enum trace_trigger {
 #define X(e, name, desc) TRACE_TRIGGER_##e,
