@@ -21,8 +21,12 @@
  * writeback, the dirty count steady) before it enters the trigger.
  *
  * -c SIZE creates FILE (O_CREAT, ftruncate) instead of using an existing one.
+ * -r: the program runs in a memory cgroup smaller than the mapping, so the
+ *     writeback while it stores is memory reclaim's (trigger "reclaim"),
+ *     not the flusher's own; the caller arranges the cgroup (and a bdi
+ *     without strict_limit, so the flusher does not start first).
  *
- * usage: gt_mmap_write -g SIDE -t TRIGGER [-w MAX_WAIT_SECONDS] [-c SIZE] FILE
+ * usage: gt_mmap_write -g SIDE -t TRIGGER [-r] [-w MAX_WAIT_SECONDS] [-c SIZE] FILE
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -195,10 +199,12 @@ int main(int argc, char **argv)
 	unsigned int max_wait = 40;
 	struct mapped m = { 0 };
 	uint64_t enter;
+	const char *before = "flusher";
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "g:t:w:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "g:t:w:c:r")) != -1) {
 		switch (opt) {
+		case 'r': before = "reclaim"; break;
 		case 'c': m.create_size = gt_parse_size(optarg); break;
 		case 'g': side = optarg; break;
 		case 't': trigger = optarg; break;
@@ -211,7 +217,7 @@ int main(int argc, char **argv)
 	m.path = argv[optind];
 	gt_open(side);
 	gt_expect(m.path, "read", "mmap", "-", "-");
-	gt_expect(m.path, "write", "writeback", "flusher", "-");
+	gt_expect(m.path, "write", "writeback", before, "-");
 	if (strcmp(trigger, "exit") == 0) {
 		dirty_in_child_and_exit(&m);
 		gt_close();
