@@ -169,7 +169,7 @@ static int read_events(struct input *in, struct analysis *a, struct event_filter
 			event_filter_set_start(flt, in->mono_ns);
 		}
 		e.t_ns = run_time(in, &ev);
-		e.proc = trace_reader_proc(in->r, ev.tid);
+		e.proc = trace_reader_proc_at_time(in->r, ev.tid, ev.start_ns);
 		if (ev.file_id)
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
 		e.path_stable = e.path != NULL;	/* the reader's table, until it is closed */

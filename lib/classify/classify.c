@@ -572,7 +572,9 @@ bool classifier_identify(struct classifier *c, struct trace_event *ev,
 						      REQUESTER_SYSCALL_NOW;
 	ev->pid = 0;
 	s->syscall.fresh = false;
-	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, how, &id, s))
+	if (ev->tid == 0 ||
+	    requester_identify(c->threads, ev->tid, how,
+			       ev->op == TRACE_OP_OPEN || ev->op == TRACE_OP_CREATE, &id, s))
 		return false;
 	ev->pid = id.tgid;
 	if (!id.is_new)

@@ -314,7 +314,9 @@ struct trace_event {
  *           file_id is known at parent/name from time_ns on.  The mount
  *           root has parent_id 0 and an empty name.
  *   PROC    v time_ns, v tid, v pid, s comm, s exe
- *           the thread tid of process pid, first seen at time_ns.
+ *           the thread tid of process pid, as seen from time_ns on: a
+ *           thread that execs (or renames itself) gets another PROC record,
+ *           and readers take the one in force at an event's time.
  *   LOST    v time_ns, v count [, v meta_count]
  *           count events could not be recorded (trace write failed);
  *           meta_count META records (names, processes) with them.

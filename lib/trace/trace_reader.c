@@ -502,6 +502,15 @@ static int dentry_cmp(const void *a, const void *b)
 	return x->name < y->name ? -1 : x->name > y->name;	/* file order */
 }
 
+static int proc_cmp(const void *a, const void *b)
+{
+	const struct trace_proc *x = a, *y = b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
+}
+
 static int build_indexes(struct trace_reader *r)
 {
 	if (r->ndentries)
@@ -512,15 +521,13 @@ static int build_indexes(struct trace_reader *r)
 		return -1;
 	for (size_t i = 0; i < r->ndentries; i++)
 		id_insert(r->files, r->files_mask, r->dentries[i].file_id, (uint32_t)i);
-	/* The latest PROC record of a tid wins (exec changes comm). */
-	for (size_t i = 0; i < r->nprocs; i++) {
-		struct id_slot *s = (struct id_slot *)id_find(r->tids, r->tids_mask, r->procs[i].tid);
-
-		if (!s)
+	/* A tid has a PROC record per identity (exec changes comm and exe):
+	 * sorted by (tid, time), the table points at each tid's first. */
+	if (r->nprocs)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), proc_cmp);
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (!id_find(r->tids, r->tids_mask, r->procs[i].tid))
 			id_insert(r->tids, r->tids_mask, r->procs[i].tid, (uint32_t)i);
-		else if (r->procs[i].time_ns >= r->procs[s->first].time_ns)
-			s->first = (uint32_t)i;
-	}
 	return 0;
 }
 
@@ -692,11 +699,25 @@ uint32_t trace_reader_version(const struct trace_reader *r)
 	return r->version;
 }
 
-const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid)
+const struct trace_proc *trace_reader_proc_at_time(const struct trace_reader *r, uint32_t tid,
+						  uint64_t at_ns)
 {
 	const struct id_slot *s = id_find(r->tids, r->tids_mask, tid);
+	size_t i;
 
-	return s ? &r->procs[s->first] : NULL;
+	if (!s)
+		return NULL;
+	/* The last record from at_ns or before; the first if all are later
+	 * (the PROC record of a thread may be stamped after its first event). */
+	for (i = s->first; i + 1 < r->nprocs && r->procs[i + 1].tid == tid &&
+			   r->procs[i + 1].time_ns <= at_ns; i++)
+		;
+	return &r->procs[i];
+}
+
+const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid)
+{
+	return trace_reader_proc_at_time(r, tid, UINT64_MAX);
 }
 
 size_t trace_reader_proc_count(const struct trace_reader *r)

@@ -59,7 +59,12 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
 const char *trace_reader_path(struct trace_reader *r, uint64_t file_id,
 			      uint64_t at_ns, size_t *len);
 
-/* The thread's process, or NULL if the trace has no PROC record for it. */
+/* The thread's process as it was at at_ns (an exec writes a new PROC
+ * record), or NULL if the trace has no PROC record for it. */
+const struct trace_proc *trace_reader_proc_at_time(const struct trace_reader *r, uint32_t tid,
+						  uint64_t at_ns);
+
+/* The same, as the thread was last recorded. */
 const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid);
 
 /* Iterate all PROC records (for process-name metadata in exports). */
