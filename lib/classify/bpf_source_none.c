@@ -10,7 +10,7 @@
 struct bpf_source *bpf_source_open(uint64_t mount_dev, char *why, size_t whylen)
 {
 	(void)mount_dev;
-	snprintf(why, whylen, "this accessfs was built without BPF (meson -Dbpf)");
+	snprintf(why, whylen, "BPF labels: this accessfs was built without them (meson -Dbpf)");
 	return NULL;
 }
 

@@ -35,7 +35,7 @@ bpf_progs_of() {
 # require_bpf_labels: skip unless this build loads BPF labels here (the
 # daemon just mounted says nothing about falling back).
 require_bpf_labels() {
-	if grep -q "BPF labels" "$T/daemon.err"; then
-		skip "$(grep "BPF labels" "$T/daemon.err")"
+	if grep -q "labels come from /proc" "$T/daemon.err"; then
+		skip "$(grep "labels come from /proc" "$T/daemon.err")"
 	fi
 }
