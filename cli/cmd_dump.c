@@ -158,7 +158,7 @@ static int dump_trace(struct exporter *x, struct dump_args *a, const char *path,
 	while ((rc = trace_reader_next(r, &ev)) == 1) {
 		e.path = ev.file_id ? trace_reader_path(r, ev.file_id, ev.start_ns, &e.path_len)
 				    : NULL;
-		e.proc = trace_reader_proc(r, ev.tid);
+		e.proc = trace_reader_proc_at_time(r, ev.tid, ev.start_ns);
 		if (!event_filter_match(&a->filter, &ev, e.path, e.proc))
 			continue;
 		e.path2 = ev.file_id2 ? trace_reader_path(r, ev.file_id2, ev.start_ns,

@@ -89,6 +89,9 @@ static int open_input(struct input *in, struct analysis *a)
 	}
 	h.writeback_cache = header_flag(in->r, TRACE_HDR_writeback_cache);
 	h.classify = header_flag(in->r, TRACE_HDR_classify);
+	if (trace_reader_header(in->r, TRACE_HDR_label_source))
+		snprintf(h.label_source, sizeof(h.label_source), "%s",
+			 trace_reader_header(in->r, TRACE_HDR_label_source));
 	h.max_readahead = header_u64(in->r, TRACE_HDR_max_readahead, 0);
 	h.mount_options = (char *)trace_reader_header(in->r, TRACE_HDR_mount_options);
 	in->mono_ns = header_u64(in->r, TRACE_HDR_start_mono_ns, 0);
@@ -145,7 +148,7 @@ static int read_events(struct input *in, struct analysis *a, struct event_filter
 			event_filter_set_start(flt, in->mono_ns);
 		}
 		e.t_ns = run_time(in, &ev);
-		e.proc = trace_reader_proc(in->r, ev.tid);
+		e.proc = trace_reader_proc_at_time(in->r, ev.tid, ev.start_ns);
 		if (ev.file_id)
 			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
 		e.path_stable = e.path != NULL;	/* the reader's table, until it is closed */
@@ -192,6 +195,7 @@ static int read_input(struct input *in, struct analysis *a, struct event_filter 
 	end.clean_end = sum.clean_end;
 	end.torn_tail = sum.torn_tail;
 	end.torn_bytes = sum.torn_bytes;
+	end.label_fallbacks = sum.label_late + sum.label_nocause;
 	run_stats_end_trace(&a->run, in->index, &end);
 	return 0;
 }

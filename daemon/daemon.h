@@ -43,6 +43,31 @@ static inline struct inode_node *afs_node(fuse_req_t req, fuse_ino_t ino)
 	return (struct inode_node *)(uintptr_t)ino;
 }
 
+#ifdef HAVE_FUSE_REQ_UNIQUE
+uint64_t fuse_req_unique(fuse_req_t req);	/* libfuse >= 3.17 */
+#endif
+
+/*
+ * The kernel's unique id of req (fuse_in_header.unique), which the BPF label
+ * source keys its records by.  libfuse 3.17 exports fuse_req_unique();
+ * before, struct fuse_req (libfuse lib/fuse_i.h) has begun with the session
+ * pointer and the unique id since 3.0.  That is checked against our session:
+ * 0 if it does not hold, and the request is labelled from /proc.
+ */
+static inline uint64_t afs_req_unique(fuse_req_t req)
+{
+#ifdef HAVE_FUSE_REQ_UNIQUE
+	return fuse_req_unique(req);
+#else
+	const struct {
+		struct fuse_session *se;
+		uint64_t unique;
+	} *head = (const void *)req;
+
+	return head->se == afs_daemon(req)->se ? head->unique : 0;
+#endif
+}
+
 /* The FUSE inode number of n: the root is FUSE_ROOT_ID, others their address. */
 static inline fuse_ino_t afs_ino(fuse_req_t req, struct inode_node *n)
 {

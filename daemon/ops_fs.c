@@ -30,10 +30,22 @@ static void want(struct fuse_conn_info *conn, unsigned int cap, bool on)
 		conn->want &= ~cap;
 }
 
+/*
+ * Async reads are the kernel's normal behaviour, and BPF labels are exact
+ * under them; /proc labels are exact only when the reading thread waits for
+ * every READ, so they get sync reads unless a mode was asked for.
+ */
+static bool async_read(const struct accessfs_daemon *d)
+{
+	if (d->opts.read_mode_set)
+		return d->opts.async_read;
+	return d->opts.notrace || !trace_hook_labels_from_proc();
+}
+
 static void negotiate(const struct accessfs_daemon *d, struct fuse_conn_info *conn)
 {
 	want(conn, FUSE_CAP_WRITEBACK_CACHE, d->opts.writeback);
-	want(conn, FUSE_CAP_ASYNC_READ, d->opts.async_read);
+	want(conn, FUSE_CAP_ASYNC_READ, async_read(d));
 	want(conn, FUSE_CAP_SPLICE_WRITE, true);
 	want(conn, FUSE_CAP_HANDLE_KILLPRIV, false);	/* the kernel clears suid on write */
 	/*
@@ -57,6 +69,12 @@ static void afs_init(void *userdata, struct fuse_conn_info *conn)
 	struct trace_hook_conn tc;
 	char err[512];
 
+	if (!d->opts.notrace && trace_hook_prepare(d, err, sizeof(err))) {
+		fprintf(stderr, "accessfs: %s\n", err);
+		d->init_failed = true;
+		fuse_session_exit(d->se);
+		return;
+	}
 	negotiate(d, conn);
 	if (d->opts.notrace)
 		return;

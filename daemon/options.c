@@ -22,6 +22,7 @@ enum option_kind {
 	OPT_UINT,	/* name=N within [min, max] sets an unsigned field */
 	OPT_STRING,	/* name=TEXT, non-empty */
 	OPT_CACHE,	/* cache=never|auto|always */
+	OPT_LABELS,	/* labels=bpf|proc|off */
 };
 
 struct option_spec {
@@ -48,10 +49,12 @@ static const struct option_spec specs[] = {
 	  "bypass the page cache; mmap(MAP_SHARED) then fails with ENODEV" },
 	{ "max_readahead", OPT_UINT, FIELD(max_readahead), 0, 0, 64u << 20, "BYTES",
 	  "kernel's", "largest readahead the kernel may send" },
-	{ "sync_read", OPT_FLAG, FIELD(async_read), 0, 0, 0, NULL, "on",
-	  "the reading thread itself sends readahead, so access methods are exact" },
-	{ "async_read", OPT_FLAG, FIELD(async_read), 1, 0, 0, NULL, "off",
-	  "let the kernel send readahead asynchronously (labels may become unknown)" },
+	{ "sync_read", OPT_FLAG, FIELD(async_read), 0, 0, 0, NULL, "when labels come from /proc",
+	  "the reading thread waits for every readahead READ (not the kernel's"
+	  " normal behaviour), so /proc labels are exact" },
+	{ "async_read", OPT_FLAG, FIELD(async_read), 1, 0, 0, NULL, "with BPF labels or none",
+	  "the kernel sends readahead in the background, as without accessfs"
+	  " (/proc labels may then be unknown; BPF labels stay exact)" },
 	{ "max_threads", OPT_UINT, FIELD(max_threads), 0, 1, OPTIONS_MAX_MAX_THREADS, "N",
 	  "16", "most worker threads (ignored with -s)" },
 	{ "clone_fd", OPT_FLAG, FIELD(clone_fd), 1, 0, 0, NULL, "off",
@@ -72,8 +75,12 @@ static const struct option_spec specs[] = {
 	  "record nothing (no writer, no classifier): for overhead comparisons" },
 	{ "trace_meta", OPT_BOOL01, FIELD(trace_meta), 0, 0, 0, "0|1", "1",
 	  "0 leaves metadata operations out of the trace (names are still recorded)" },
+	{ "labels", OPT_LABELS, FIELD(labels), 0, 0, 0, "bpf|proc|off", "bpf",
+	  "where access-method labels come from: the kernel (BPF, needs root and"
+	  " BTF; falls back to proc with one line on stderr), the requester's"
+	  " /proc files, or nowhere" },
 	{ "classify", OPT_BOOL01, FIELD(classify), 0, 0, 0, "0|1", "1",
-	  "0 records no access-method labels" },
+	  "0 is labels=off (the older spelling)" },
 	{ "xattr", OPT_BOOL01, FIELD(xattr), 0, 0, 0, "0|1", "1",
 	  "0 answers ENOSYS to xattr requests, so the kernel stops asking for"
 	  " security.capability before every write" },
@@ -173,6 +180,8 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 			*(int *)base = (int)s->value;
 		else
 			*(bool *)base = s->value;
+		if (s->field == FIELD(async_read))
+			o->read_mode_set = true;
 		return 0;
 	case OPT_BOOL01:
 		if (strcmp(val, "0") && strcmp(val, "1"))
@@ -198,6 +207,16 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 			o->cache = CACHE_AUTO;
 		else if (!strcmp(val, "always"))
 			o->cache = CACHE_ALWAYS;
+		else
+			goto bad;
+		return 0;
+	case OPT_LABELS:
+		if (!strcmp(val, "bpf"))
+			o->labels = LABELS_BPF;
+		else if (!strcmp(val, "proc"))
+			o->labels = LABELS_PROC;
+		else if (!strcmp(val, "off"))
+			o->labels = LABELS_OFF;
 		else
 			goto bad;
 		return 0;
@@ -262,6 +281,11 @@ int options_parse(struct mount_options *o, const char *list, char *err, size_t e
 			return 0;
 		p = comma + 1;
 	}
+}
+
+enum label_source options_label_source(const struct mount_options *o)
+{
+	return o->classify ? o->labels : LABELS_OFF;
 }
 
 bool options_default_permissions(const struct mount_options *o)

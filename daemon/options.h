@@ -21,6 +21,13 @@ enum cache_mode {
 	CACHE_ALWAYS,
 };
 
+/* Where access-method labels come from (-o labels=). */
+enum label_source {
+	LABELS_BPF,	/* the kernel, through BPF; /proc where that does not load */
+	LABELS_PROC,	/* the requester's /proc files */
+	LABELS_OFF,
+};
+
 #define OPTIONS_DEFAULT_MAX_THREADS	16
 #define OPTIONS_MAX_MAX_THREADS		1024
 
@@ -28,7 +35,9 @@ struct mount_options {
 	enum cache_mode cache;
 	bool writeback;		/* kernel writeback cache */
 	bool direct_io;
-	bool async_read;	/* false: sync_read (the default) */
+	bool async_read;	/* valid if read_mode_set */
+	bool read_mode_set;	/* sync_read or async_read given; else async
+				 * unless labels come from /proc (ops_fs.c) */
 	unsigned int max_readahead;	/* bytes; valid if max_readahead_set */
 	bool max_readahead_set;
 	unsigned int max_threads;
@@ -40,7 +49,8 @@ struct mount_options {
 	char *trace_path;	/* NULL: the default name in the start directory */
 	bool notrace;
 	bool trace_meta;
-	bool classify;
+	bool classify;		/* classify=0: an old spelling of labels=off */
+	enum label_source labels;
 	bool xattr;		/* false: ENOSYS to every xattr request */
 	char *fuse_opts;	/* comma-separated, for libfuse; NULL if none */
 	char *given;		/* every -o list as given, comma-joined; NULL if none */
@@ -62,6 +72,9 @@ int options_parse(struct mount_options *o, const char *list, char *err, size_t e
 /* Whether the kernel checks permissions: allow_other implies it unless
  * nodefault_permissions was given. */
 bool options_default_permissions(const struct mount_options *o);
+
+/* The label source asked for: labels=, or off with classify=0. */
+enum label_source options_label_source(const struct mount_options *o);
 
 /* Print every option with its default, one per line, for --help. */
 void options_print_help(FILE *out);

@@ -44,11 +44,12 @@ static void begin(struct op_trace *t, fuse_req_t req, enum trace_op op, fuse_ino
 }
 
 /* Who asked, and (for data requests) by which access method. */
-static void identify(struct op_trace *t)
+static void identify(struct op_trace *t, fuse_req_t req)
 {
 	struct classify_scratch scratch;
 	struct trace_proc proc;
 
+	scratch.unique = afs_req_unique(req);
 	if (classifier_identify(hook.classifier, &t->ev, &scratch, &proc))
 		trace_writer_proc(hook.writer, &proc);
 	if (hook.labels && trace_op_is_data(t->ev.op))
@@ -72,7 +73,7 @@ void op_trace_begin(struct op_trace *t, fuse_req_t req, enum trace_op op, fuse_i
 	t->ev.offset = offset;
 	t->ev.size = size;
 	t->ev.flags = flags;
-	identify(t);
+	identify(t, req);
 }
 
 static uint16_t name_len(const char *name)
@@ -97,7 +98,7 @@ void op_trace_begin_name(struct op_trace *t, fuse_req_t req, enum trace_op op,
 	t->ev.name_len = name_len(name);
 	t->ev.name2 = name2;
 	t->ev.name2_len = name_len(name2);
-	identify(t);
+	identify(t, req);
 }
 
 void op_trace_unlink_victim(struct op_trace *t, int parent_fd, const char *name)
@@ -233,7 +234,8 @@ static struct trace_writer *open_writer(const struct accessfs_daemon *d,
 		{ TRACE_HDR_direct_io, yes_no[d->opts.direct_io] },
 		{ TRACE_HDR_start_wall, wall },
 		{ TRACE_HDR_start_mono_ns, mono },
-		{ TRACE_HDR_classify, yes_no[d->opts.classify] },
+		{ TRACE_HDR_classify, yes_no[options_label_source(&d->opts) != LABELS_OFF] },
+		{ TRACE_HDR_label_source, classifier_label_source(hook.classifier) },
 		{ TRACE_HDR_trace_meta, yes_no[d->opts.trace_meta] },
 		{ TRACE_HDR_daemon_pid, pid },
 		{ TRACE_HDR_proto, proto },
@@ -245,22 +247,32 @@ static struct trace_writer *open_writer(const struct accessfs_daemon *d,
 				 true, err, errlen);
 }
 
-int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_conn *conn,
-		     char *err, size_t errlen)
+int trace_hook_prepare(const struct accessfs_daemon *d, char *err, size_t errlen)
 {
 	struct classifier_config cc = {
-		.labels = d->opts.classify,
-		.async_read = conn->async_read,
-		.writeback_cache = conn->writeback_cache,
+		.labels = options_label_source(&d->opts) != LABELS_OFF,
+		.bpf = options_label_source(&d->opts) == LABELS_BPF,
+		.writeback_cache = d->opts.writeback,
 		.page_size = (uint32_t)sysconf(_SC_PAGESIZE),
 		.mount_dev = d->mount_dev,
 	};
+
+	hook.classifier = classifier_new(&cc, err, errlen);
+	return hook.classifier ? 0 : -1;
+}
+
+bool trace_hook_labels_from_proc(void)
+{
+	return hook.classifier && !strcmp(classifier_label_source(hook.classifier), "proc");
+}
+
+int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_conn *conn,
+		     char *err, size_t errlen)
+{
 	struct trace_writer *w;
 	const char *warning;
 
-	hook.classifier = classifier_new(&cc, err, errlen);
-	if (!hook.classifier)
-		return -1;
+	classifier_set_conn(hook.classifier, conn->async_read, conn->writeback_cache);
 	w = open_writer(d, conn, err, errlen);
 	if (!w) {
 		classifier_free(hook.classifier);
@@ -271,10 +283,29 @@ int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_co
 	if (warning)
 		fprintf(stderr, "accessfs: %s\n", warning);
 	hook.meta = d->opts.trace_meta;
-	hook.labels = d->opts.classify;
+	hook.labels = options_label_source(&d->opts) != LABELS_OFF;
 	hook.writer = w;
 	record_dentry(inode_table_root(d->inodes)->ino, 0, S_IFDIR, "");
 	return 0;
+}
+
+/* How many requests the BPF source could not label (doc/trace.md LABELS). */
+static void record_label_stats(struct trace_writer *w)
+{
+	struct classifier_stats cs;
+	struct trace_label_stats ls;
+
+	if (!hook.labels || strcmp(classifier_label_source(hook.classifier), "bpf"))
+		return;
+	classifier_stats(hook.classifier, &cs);
+	ls = (struct trace_label_stats){
+		.time_ns = trace_now_ns(),
+		.late = cs.bpf_late,
+		.nocause = cs.bpf_nocause,
+		.dropped = cs.bpf_dropped,
+		.overlaps = cs.bpf_overlaps,
+	};
+	trace_writer_labels(w, &ls);
 }
 
 int trace_hook_stop(void)
@@ -286,6 +317,7 @@ int trace_hook_stop(void)
 	if (!w)
 		return 0;
 	hook.writer = NULL;
+	record_label_stats(w);
 	ret = trace_writer_close(w, &st);
 	classifier_free(hook.classifier);
 	hook.classifier = NULL;

@@ -39,8 +39,18 @@ struct trace_hook_conn {
 };
 
 /*
- * Open d->trace_path, write the header and the root's DENTRY, start the
- * classifier.  0, or -1 with a one-line message in err.  Not with notrace.
+ * Start the classifier, before the read mode is negotiated (it depends on
+ * where labels come from).  0, or -1 with a one-line message in err.
+ * Not with notrace.
+ */
+int trace_hook_prepare(const struct accessfs_daemon *d, char *err, size_t errlen);
+
+/* After trace_hook_prepare(): whether labels come from /proc (not BPF, not off). */
+bool trace_hook_labels_from_proc(void);
+
+/*
+ * After trace_hook_prepare(): open d->trace_path, write the header and the
+ * root's DENTRY.  0, or -1 with a one-line message in err.
  */
 int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_conn *conn,
 		     char *err, size_t errlen);

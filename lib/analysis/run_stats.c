@@ -78,6 +78,7 @@ void run_stats_end_trace(struct run_stats *rs, unsigned int i, const struct run_
 	t->torn_bytes = end->torn_bytes;
 	t->clean_end = end->clean_end;
 	t->torn_tail = end->torn_tail;
+	t->label_fallbacks = end->label_fallbacks;
 }
 
 /* A bijection of (host, pid): equal hashes are equal keys. */

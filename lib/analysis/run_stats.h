@@ -51,6 +51,8 @@ struct run_trace {
 	int classify;		/* -1 if absent */
 	uint64_t max_readahead;	/* 0 if absent */
 	char *mount_options;	/* "" if absent */
+	char label_source[8];	/* bpf, proc, off; "" if absent (older traces) */
+	uint64_t label_fallbacks; /* under bpf: requests labelled from /proc */
 	uint64_t events, lost, torn_bytes;
 	uint64_t first_ns, last_ns;	/* run time of its first and last event */
 	bool clean_end, torn_tail, any_event;

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "bpf_source.h"
 #include "classify.h"
 #include "classify_rules.h"
 #include "proc_helper.h"
@@ -35,6 +36,7 @@
 #define MAP_WAIT_US	500	/* longest a worker waits for a mapping lookup */
 #define FLUSH_WAIT_US	10000	/* ... for a FLUSH requester's /proc syscall */
 #define SCAN_WAIT_US	20000	/* ... for a writeback trigger scan */
+#define BPF_WAIT_US	2000	/* ... for its request's BPF record */
 
 /* ---------------------------------------------------------------------- */
 /* Syscall families                                                        */
@@ -54,6 +56,16 @@ static bool is_write_family(int32_t nr)
 static bool is_copy(int32_t nr)
 {
 	return nr == SYS_sendfile || nr == SYS_splice || nr == SYS_copy_file_range;
+}
+
+/*
+ * io_uring/rw.c io_read/io_write run the request inline in io_uring_enter,
+ * or (when it would block, or IOSQE_ASYNC) in an iou-wrk worker thread of
+ * the submitting process (io_uring/io-wq.c): either way it is io_uring's.
+ */
+static bool is_io_uring(const struct requester_state *st)
+{
+	return st->io_worker || st->nr == SYS_io_uring_enter;
 }
 
 /*
@@ -146,6 +158,8 @@ static struct read_cause read_cause_of(const struct classifier_config *cfg,
 {
 	const struct read_cause fault = { TRACE_METHOD_MMAP, EVIDENCE_WEAK };
 
+	if (st->readable && !st->running && is_io_uring(st))
+		return (struct read_cause){ TRACE_METHOD_IO_URING, EVIDENCE_STRONG };
 	if (!st->readable || st->running || st->io_worker)
 		return (struct read_cause){ TRACE_METHOD_UNKNOWN, EVIDENCE_NONE };
 	/* mm/filemap.c filemap_fault: "-1 sp pc" is a thread outside a syscall. */
@@ -241,8 +255,8 @@ static uint64_t read_ahead_bytes(const struct classifier_config *cfg,
 				 const struct requester_state *st, const struct trace_event *ev,
 				 enum trace_method m, bool from_stream)
 {
-	if (from_stream)
-		return ev->size;	/* continuing a stream: readahead */
+	if (from_stream || st->async_ra)
+		return ev->size;	/* continuing a stream, async readahead */
 	switch (m) {
 	case TRACE_METHOD_READ:
 		if (st->nr == SYS_read && st->pos_known)
@@ -283,6 +297,8 @@ static enum trace_method write_method(const struct trace_event *ev,
 {
 	if ((ev->flags & TRACE_WRITE_CACHE) || ev->tid == 0)
 		return TRACE_METHOD_WRITEBACK;
+	if (st->readable && !st->running && is_io_uring(st))
+		return TRACE_METHOD_IO_URING;
 	if (!st->readable || st->running || st->io_worker)
 		return TRACE_METHOD_UNKNOWN;
 	if (is_write_family(st->nr) && st->fd != FD_OTHER_FILE)
@@ -388,6 +404,29 @@ enum trace_trigger classify_trigger_of(const struct classifier_config *cfg, int3
 	}
 }
 
+/*
+ * fs/fs-writeback.c wb_writeback runs each work item for a reason
+ * (include/linux/backing-dev-defs.h enum wb_reason): sync_inodes_sb queues
+ * WB_REASON_SYNC work for sync(2) and syncfs(2) and waits for it; the rest
+ * (background, periodic, vmscan, ...) is the flusher's own.
+ */
+#define WB_REASON_VMSCAN 1
+#define WB_REASON_SYNC 2
+
+/*
+ * WB_REASON_VMSCAN: mm/vmscan.c shrink_inactive_list found the dirty pages
+ * it took all unqueued for writeback and woke the flusher
+ * (wakeup_flusher_threads): memory reclaim's writeback.
+ */
+enum trace_trigger classify_trigger_of_flusher(unsigned int wb_reason)
+{
+	if (wb_reason == WB_REASON_SYNC)
+		return TRACE_TRIGGER_SYNC;
+	if (wb_reason == WB_REASON_VMSCAN)
+		return TRACE_TRIGGER_RECLAIM;
+	return TRACE_TRIGGER_FLUSHER;
+}
+
 /* A syscall that waits for writeback beats a dirtying thread beats nothing. */
 static int trigger_rank(enum trace_trigger t)
 {
@@ -410,8 +449,12 @@ struct classifier {
 	struct proc_maps *maps;
 	struct writeback_scan *writeback;
 	struct proc_helper *risky;	/* /proc reads that an execve can block */
+	struct bpf_source *bpf;		/* NULL: labels from /proc */
 	const char *warning;
+	char bpf_why[256];		/* why BPF was asked for but not loaded */
 	atomic_bool warned_runtime;
+	atomic_bool warned_bpf;
+	atomic_uint_fast64_t bpf_late, bpf_nocause;
 };
 
 /* CAP_SYS_PTRACE (bit 19) in our effective set: needed to read other users'
@@ -468,6 +511,14 @@ struct classifier *classifier_new(const struct classifier_config *cfg, char *err
 	if (!c->maps || !c->writeback || !c->risky)
 		goto out_nomem;
 	c->warning = probe_warning();
+	if (cfg->bpf) {
+		c->bpf = bpf_source_open(cfg->mount_dev, c->bpf_why, sizeof(c->bpf_why));
+		if (!c->bpf) {
+			snprintf(c->bpf_why + strlen(c->bpf_why),
+				 sizeof(c->bpf_why) - strlen(c->bpf_why), "; labels come from /proc");
+			c->warning = c->bpf_why;
+		}
+	}
 	return c;
 
 out_nomem:
@@ -476,10 +527,17 @@ out_nomem:
 	return NULL;
 }
 
+void classifier_set_conn(struct classifier *c, bool async_read, bool writeback_cache)
+{
+	c->cfg.async_read = async_read;
+	c->cfg.writeback_cache = writeback_cache;
+}
+
 void classifier_free(struct classifier *c)
 {
 	if (!c)
 		return;
+	bpf_source_close(c->bpf);
 	proc_helper_free(c->risky);
 	writeback_scan_free(c->writeback);
 	proc_maps_free(c->maps);
@@ -507,13 +565,16 @@ bool classifier_identify(struct classifier *c, struct trace_event *ev,
 	struct requester_identity id;
 
 	if (ev->op == TRACE_OP_FLUSH)	/* maybe from an execve: see proc_helper.h */
-		how = c->cfg.labels ? REQUESTER_SYSCALL_UNLESS_EXEC : REQUESTER_SYSCALL_NEVER;
-	else if (c->cfg.labels && trace_op_is_data(ev->op))
+		how = c->cfg.labels && !c->bpf ? REQUESTER_SYSCALL_UNLESS_EXEC :
+						 REQUESTER_SYSCALL_NEVER;
+	else if (c->cfg.labels && !c->bpf && trace_op_is_data(ev->op))
 		how = sender_waits(&c->cfg, ev->op) ? REQUESTER_SYSCALL_SETTLED :
 						      REQUESTER_SYSCALL_NOW;
 	ev->pid = 0;
 	s->syscall.fresh = false;
-	if (ev->tid == 0 || requester_identify(c->threads, ev->tid, how, &id, s))
+	if (ev->tid == 0 ||
+	    requester_identify(c->threads, ev->tid, how,
+			       ev->op == TRACE_OP_OPEN || ev->op == TRACE_OP_CREATE, &id, s))
 		return false;
 	ev->pid = id.tgid;
 	if (!id.is_new)
@@ -612,11 +673,84 @@ static bool uses_file(const struct trace_event *ev, const struct requester_state
 	return ev->op != TRACE_OP_READ || !st->stream_hit;
 }
 
+static void warn_once_bpf(struct classifier *c)
+{
+	if (atomic_exchange(&c->warned_bpf, true))
+		return;
+	fprintf(stderr, "accessfs: BPF labels: a request had no BPF record; it and any like it "
+			"are labelled from /proc (counted in the trace)\n");
+}
+
+/*
+ * The BPF source's observation of ev's requester (or, for a request sent by
+ * another task, of the task that queued it), into *st; false if there is
+ * none, and ev is labelled from /proc (counted).
+ */
+static bool observe_bpf(struct classifier *c, const struct trace_event *ev,
+			const struct classify_scratch *s, struct requester_state *st,
+			struct label_record *r)
+{
+	if (!bpf_source_take(c->bpf, s->unique, BPF_WAIT_US, r)) {
+		atomic_fetch_add(&c->bpf_late, 1);
+		warn_once_bpf(c);
+		return false;
+	}
+	if (r->ctx == LABEL_CTX_NONE) {
+		atomic_fetch_add(&c->bpf_nocause, 1);
+		return false;
+	}
+	bpf_source_state(r, ev->op, st);
+	return true;
+}
+
+/*
+ * A writeback WRITE: who wrote its pages back (msync, the flusher ...), and
+ * the process that did (pid; tid stays 0, the kernel sent it without creds).
+ */
+static void bpf_trigger(const struct classifier *c, const struct label_record *r,
+			struct trace_event *ev)
+{
+	const struct label_cause *cause = &r->cause;
+
+	if (cause->flags & LABEL_F_KTHREAD) {
+		ev->trigger = cause->wb_reason ? classify_trigger_of_flusher(cause->wb_reason - 1u)
+					       : TRACE_TRIGGER_UNKNOWN;
+		ev->pid = cause->origin;	/* who called sync; 0 for the flusher's own */
+		return;
+	}
+	ev->trigger = classify_trigger_of(&c->cfg, cause->nr);
+	if (ev->trigger == TRACE_TRIGGER_NONE)
+		ev->trigger = TRACE_TRIGGER_UNKNOWN;
+	ev->syscall = cause->nr;
+	ev->pid = cause->pid;		/* the process whose syscall wrote it back */
+}
+
+/* Labels from the BPF source: what the kernel saw, through the same rules. */
+static bool classify_from_bpf(struct classifier *c, struct trace_event *ev,
+			      const struct classify_scratch *s)
+{
+	struct requester_state st;
+	struct label_record r;
+
+	if (!observe_bpf(c, ev, s, &st, &r))
+		return false;
+	classify_label(&c->cfg, &st, ev);
+	if (ev->method == TRACE_METHOD_WRITEBACK)
+		bpf_trigger(c, &r, ev);
+	if (ev->op != TRACE_OP_READ && uses_file(ev, &st))
+		writeback_note_opener(c->writeback, ev->file_id, ev->pid);
+	if (ev->method == TRACE_METHOD_MMAP || ev->method == TRACE_METHOD_POPULATE)
+		map_into_event(c, ev);
+	return true;
+}
+
 void classify_request(struct classifier *c, struct trace_event *ev, struct classify_scratch *s)
 {
 	struct requester_state st = { 0 };
 
 	if (!c->cfg.labels)
+		return;
+	if (c->bpf && classify_from_bpf(c, ev, s))
 		return;
 	if (ev->tid && ev->op == TRACE_OP_FLUSH) {
 		observe_flush(c, ev, s, &st);
@@ -648,7 +782,7 @@ void classify_complete(struct classifier *c, const struct trace_event *ev)
 	/* A CREATE names its new file only once it exists (op_trace_created). */
 	if (c->cfg.labels && ev->op == TRACE_OP_CREATE && ev->result == 0 && ev->pid)
 		writeback_note_opener(c->writeback, ev->file_id, ev->pid);
-	if (!c->cfg.labels || ev->op != TRACE_OP_READ || !ev->tid ||
+	if (!c->cfg.labels || c->bpf || ev->op != TRACE_OP_READ || !ev->tid ||
 	    ev->method == TRACE_METHOD_UNKNOWN || ev->result < 0 ||
 	    (uint64_t)ev->result >= ev->size)
 		return;
@@ -659,4 +793,23 @@ void classify_complete(struct classifier *c, const struct trace_event *ev)
 const char *classifier_warning(const struct classifier *c)
 {
 	return c->warning;
+}
+
+const char *classifier_label_source(const struct classifier *c)
+{
+	if (!c->cfg.labels)
+		return "off";
+	return c->bpf ? "bpf" : "proc";
+}
+
+void classifier_stats(const struct classifier *c, struct classifier_stats *out)
+{
+	struct bpf_source_counters bc = { 0 };
+
+	if (c->bpf)
+		bpf_source_counters(c->bpf, &bc);
+	out->bpf_late = atomic_load(&c->bpf_late);
+	out->bpf_nocause = atomic_load(&c->bpf_nocause);
+	out->bpf_dropped = bc.dropped;
+	out->bpf_overlaps = bc.overlaps;
 }

@@ -32,6 +32,8 @@ struct requester_state {
 	bool stream_hit;	/* ev continues this thread's last labelled
 				 * request on this file (requester.c) */
 	uint8_t stream_method;	/* that request's method */
+	bool async_ra;		/* the READ is async readahead (BPF only:
+				 * page_cache_async_ra): all of it is ahead */
 };
 
 /* Which argument of syscall nr is the fd a request of op would be read from
@@ -53,6 +55,10 @@ void classify_label(const struct classifier_config *cfg, const struct requester_
  * none; TRACE_TRIGGER_FLUSHER for a thread dirtying pages, which the
  * kernel may throttle and make start background writeback). */
 enum trace_trigger classify_trigger_of(const struct classifier_config *cfg, int32_t nr);
+
+/* The writeback trigger of a WRITE whose pages a kernel thread queued
+ * (BPF: the flusher in wb_writeback), by the work's enum wb_reason. */
+enum trace_trigger classify_trigger_of_flusher(unsigned int wb_reason);
 
 /* Of two triggers seen in a scan of the writers' threads, the one to report. */
 enum trace_trigger classify_trigger_pick(enum trace_trigger a, enum trace_trigger b);

@@ -460,13 +460,36 @@ out:
 	return e;
 }
 
+/*
+ * Whether e's name changed since it was read (fs/exec.c begin_new_exec sets
+ * the new program's comm; prctl PR_SET_NAME too): then read its identity
+ * again, exe included.  A program that exec'd opens its files afresh, so
+ * the caller asks at OPEN and CREATE: one read of comm per open.
+ */
+static bool renamed(struct requester *e)
+{
+	char comm[sizeof(e->comm)];
+	ssize_t n = read_proc(e->tid, "comm", comm, sizeof(comm));
+
+	if (n <= 0)
+		return false;
+	if (comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
+	else if ((size_t)n < sizeof(comm))
+		comm[n] = '\0';
+	if (strncmp(comm, e->comm, sizeof(comm)) == 0)
+		return false;
+	return read_identity(e) == 0;
+}
+
 bool requester_has_snapshot(const struct classify_scratch *snap, uint32_t tid)
 {
 	return snap->syscall.fresh && snap->syscall.tid == tid;
 }
 
 int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,
-		       struct requester_identity *id, struct classify_scratch *snap)
+		       bool check_name, struct requester_identity *id,
+		       struct classify_scratch *snap)
 {
 	struct bucket *b = bucket_of(t, tid);
 	struct requester *e;
@@ -475,6 +498,8 @@ int requester_identify(struct requester_table *t, uint32_t tid, enum requester_s
 	pthread_mutex_lock(&b->lock);
 	snap->syscall.fresh = false;
 	e = lookup(t, b, tid, how, snap, &id->is_new, &err);
+	if (e && !id->is_new && check_name)
+		id->is_new = renamed(e);
 	if (e) {
 		id->tgid = e->tgid;
 		id->io_worker = e->io_worker;

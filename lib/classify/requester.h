@@ -27,7 +27,8 @@ struct requester_table;
 
 struct requester_identity {
 	uint32_t tgid;
-	bool is_new;		/* first sight of this thread (or of a reused tid) */
+	bool is_new;		/* first sight of this thread (or of a reused tid),
+				 * or its name changed (exec): a PROC record is due */
 	bool io_worker;		/* an io_uring worker (comm "iou-wrk-..."): its
 				 * /proc syscall says nothing of the program */
 	char comm[16];
@@ -51,11 +52,13 @@ enum requester_syscall_read {
 
 /*
  * Who is tid: fill *id.  A syscall line read for how is kept in *snap for
- * the requester_observe() of the same request.  0, -ESRCH if the thread
- * is gone, -EACCES if /proc is unreadable.
+ * the requester_observe() of the same request.  check_name: see whether
+ * its comm changed (exec), and if so read it again and say is_new.  0,
+ * -ESRCH if the thread is gone, -EACCES if /proc is unreadable.
  */
 int requester_identify(struct requester_table *t, uint32_t tid, enum requester_syscall_read how,
-		       struct requester_identity *id, struct classify_scratch *snap);
+		       bool check_name, struct requester_identity *id,
+		       struct classify_scratch *snap);
 
 /* Whether *snap holds a syscall line of tid that requester_identify() read
  * for this request. */

@@ -67,6 +67,8 @@ static void traces_array(struct json_writer *w, const struct run_stats *rs)
 		jw_u64(w, "torn_bytes", t->torn_bytes);
 		jw_int_or_null(w, "writeback_cache", t->writeback_cache);
 		jw_int_or_null(w, "classify", t->classify);
+		jw_string(w, "label_source", t->label_source);
+		jw_u64(w, "label_fallbacks", t->label_fallbacks);
 		jw_u64(w, "max_readahead", t->max_readahead);
 		jw_string(w, "mount_options", t->mount_options);
 		jw_seconds(w, "first_s", t->first_ns);

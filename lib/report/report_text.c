@@ -216,6 +216,11 @@ static void traces_health(FILE *out, const struct run_stats *rs)
 			rs->hosts[t->host].name, (unsigned long long)t->events,
 			(unsigned long long)t->lost,
 			t->torn_tail ? "torn tail" : t->clean_end ? "clean end" : "no end record");
+		if (t->label_fallbacks)
+			fprintf(out, "    labels from %s (%llu requests labelled from /proc: no BPF record or no cause)\n",
+				t->label_source, (unsigned long long)t->label_fallbacks);
+		else if (t->label_source[0])
+			fprintf(out, "    labels from %s\n", t->label_source);
 	}
 	if (rs->unknown || rs->unlabelled)
 		fprintf(out, "  data requests of unknown cause: %llu, unlabelled: %llu\n",

@@ -86,7 +86,8 @@ struct trace_file_header {
 	X(18, trace_meta, "1 if metadata operations were recorded")	\
 	X(19, daemon_pid, "pid of the accessfs daemon")			\
 	X(20, proto, "FUSE protocol major.minor")			\
-	X(21, flush_interval_ms, "the writer writes buffered events at least this often")
+	X(21, flush_interval_ms, "the writer writes buffered events at least this often") \
+	X(22, label_source, "where access-method labels came from: bpf, proc or off")
 
 enum trace_header_key {
 #define X(id, name, desc) TRACE_HDR_##name = id,
@@ -213,7 +214,9 @@ TRACE_OPS(X)
 	X(WRITEBACK, 8, writeback, "page-cache writeback of dirty pages",	\
 	  "#d55e00", "writeback", WRITE_BACK)						\
 	X(UNKNOWN, 9, unknown, "a data request whose cause was not found",	\
-	  "#000000", "requests of unknown cause", OTHER)
+	  "#000000", "requests of unknown cause", OTHER)			\
+	X(IO_URING, 10, io_uring, "an io_uring request, inline or by an iou-wrk worker", \
+	  "#ddcc77", "io_uring requests", OTHER)
 
 enum trace_method {
 #define X(e, id, name, desc, colour, phrase, live) TRACE_METHOD_##e,
@@ -251,7 +254,9 @@ TRACE_METHODS(X)
 	X(FLUSHER, 7, flusher, "the kernel's background writeback",		\
 	  "#aa4499", "through the kernel's background flusher")			\
 	X(UNKNOWN, 8, unknown, "writeback whose trigger was not found",	\
-	  "#332288", "by writeback of unknown trigger")
+	  "#332288", "by writeback of unknown trigger")				\
+	X(RECLAIM, 9, reclaim, "writeback the kernel started for memory reclaim (vmscan)", \
+	  "#661100", "when memory reclaim forced it out")
 
 enum trace_trigger {
 #define X(e, id, name, desc, colour, phrase) TRACE_TRIGGER_##e,
@@ -373,7 +378,9 @@ struct trace_event {
  *           file_id is known at parent/name from time_ns on.  The mount
  *           root has parent_id 0 and an empty name.
  *   PROC    v time_ns, v tid, v pid, s comm, s exe
- *           the thread tid of process pid, first seen at time_ns.
+ *           the thread tid of process pid, as seen from time_ns on: a
+ *           thread that execs (or renames itself) gets another PROC record,
+ *           and readers take the one in force at an event's time.
  *   LOST    v time_ns, v count [, v meta_count]
  *           count events could not be recorded (trace write failed);
  *           meta_count META records (names, processes) with them.
@@ -384,13 +391,20 @@ struct trace_event {
  *   bytes after the numbers it knows.)
  *   UNLINK  v time_ns, v file_id
  *           the last name of file_id went away (informational).
+ *   LABELS  v time_ns, v late, v nocause, v dropped, v overlaps
+ *           with label_source bpf, written before END: requests labelled
+ *           from /proc because their BPF record did not come in time
+ *           (late) or named no cause (nocause); records the kernel could
+ *           not queue (dropped); queued causes replaced by another before
+ *           their request was sent (overlaps, a possible mislabel).
  */
 #define TRACE_META_RECORDS(X)		\
 	X(DENTRY, dentry, 1)		\
 	X(PROC, proc, 2)		\
 	X(LOST, lost, 3)		\
 	X(END, end, 4)			\
-	X(UNLINK, unlink, 5)
+	X(UNLINK, unlink, 5)		\
+	X(LABELS, labels, 6)
 
 enum trace_meta_type {
 #define X(e, name, id) TRACE_META_##e = id,
@@ -413,6 +427,15 @@ struct trace_proc {
 	uint32_t pid;
 	const char *comm;	/* NUL-terminated */
 	const char *exe;	/* NUL-terminated, "" if unknown */
+};
+
+/* The LABELS record. */
+struct trace_label_stats {
+	uint64_t time_ns;
+	uint64_t late;
+	uint64_t nocause;
+	uint64_t dropped;
+	uint64_t overlaps;
 };
 
 /* Names and columns, generated from the tables above (lib/trace/trace_names.c). */

@@ -315,7 +315,7 @@ static int decode_numbers_last_optional(const struct trace_meta_record *rec, uin
 static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 {
 	struct trace_meta_record rec;
-	uint64_t v[4];
+	uint64_t v[5];
 
 	while (p < end) {
 		if (trace_meta_next(&p, end, &rec))
@@ -342,6 +342,12 @@ static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8
 			r->end_events = v[1];
 			r->sum.lost = v[2];	/* the totals, LOST records included */
 			r->sum.lost_meta = v[3];
+			break;
+		case TRACE_META_LABELS:
+			if (decode_numbers_last_optional(&rec, v, 5))
+				return -1;
+			r->sum.label_late = v[1];
+			r->sum.label_nocause = v[2];
 			break;
 		default:		/* UNLINK and records newer than us */
 			break;
@@ -448,6 +454,15 @@ static int dentry_cmp(const void *a, const void *b)
 	return x->name < y->name ? -1 : x->name > y->name;	/* file order */
 }
 
+static int proc_cmp(const void *a, const void *b)
+{
+	const struct trace_proc *x = a, *y = b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
+}
+
 static int build_indexes(struct trace_reader *r)
 {
 	if (r->ndentries)
@@ -465,18 +480,14 @@ static int build_indexes(struct trace_reader *r)
 		if (hash_index_add(&r->files, hash_u64(r->dentries[i].file_id), (uint32_t)i) < 0)
 			return -1;
 	}
-	/* The latest PROC record of a tid wins (exec changes comm). */
-	for (size_t i = 0; i < r->nprocs; i++) {
-		uint64_t h = hash_u64(r->procs[i].tid);
-		uint32_t seen = hash_index_find(&r->tids, h, NULL, NULL);
-
-		if (seen == HASH_INDEX_NONE) {
-			if (hash_index_add(&r->tids, h, (uint32_t)i) < 0)
-				return -1;
-		} else if (r->procs[i].time_ns >= r->procs[seen].time_ns) {
-			hash_index_replace(&r->tids, h, (uint32_t)i);
-		}
-	}
+	/* A tid has a PROC record per identity (exec changes comm and exe):
+	 * sorted by (tid, time), the index points at each tid's first. */
+	if (r->nprocs)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), proc_cmp);
+	for (size_t i = 0; i < r->nprocs; i++)
+		if ((i == 0 || r->procs[i - 1].tid != r->procs[i].tid) &&
+		    hash_index_add(&r->tids, hash_u64(r->procs[i].tid), (uint32_t)i) < 0)
+			return -1;
 	return 0;
 }
 
@@ -648,11 +659,25 @@ uint32_t trace_reader_version(const struct trace_reader *r)
 	return r->version;
 }
 
+const struct trace_proc *trace_reader_proc_at_time(const struct trace_reader *r, uint32_t tid,
+						  uint64_t at_ns)
+{
+	uint32_t first = hash_index_find(&r->tids, hash_u64(tid), NULL, NULL);
+	size_t i;
+
+	if (first == HASH_INDEX_NONE)
+		return NULL;
+	/* The last record from at_ns or before; the first if all are later
+	 * (the PROC record of a thread may be stamped after its first event). */
+	for (i = first; i + 1 < r->nprocs && r->procs[i + 1].tid == tid &&
+			r->procs[i + 1].time_ns <= at_ns; i++)
+		;
+	return &r->procs[i];
+}
+
 const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid)
 {
-	uint32_t i = hash_index_find(&r->tids, hash_u64(tid), NULL, NULL);
-
-	return i == HASH_INDEX_NONE ? NULL : &r->procs[i];
+	return trace_reader_proc_at_time(r, tid, UINT64_MAX);
 }
 
 size_t trace_reader_proc_count(const struct trace_reader *r)

@@ -59,7 +59,12 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
 const char *trace_reader_path(struct trace_reader *r, uint64_t file_id,
 			      uint64_t at_ns, size_t *len);
 
-/* The thread's process, or NULL if the trace has no PROC record for it. */
+/* The thread's process as it was at at_ns (an exec writes a new PROC
+ * record), or NULL if the trace has no PROC record for it. */
+const struct trace_proc *trace_reader_proc_at_time(const struct trace_reader *r, uint32_t tid,
+						  uint64_t at_ns);
+
+/* The same, as the thread was last recorded. */
 const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid);
 
 /* Iterate all PROC records (for process-name metadata in exports). */
@@ -74,6 +79,8 @@ struct trace_reader_summary {
 	bool torn_tail;		/* the last block was cut or corrupt */
 	uint64_t torn_bytes;	/* bytes after the last good block */
 	uint64_t first_ns, last_ns; /* event start times seen so far */
+	uint64_t label_late;	/* LABELS: labelled from /proc, no BPF record in time */
+	uint64_t label_nocause;	/* LABELS: labelled from /proc, a record without a cause */
 };
 void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summary *s);
 

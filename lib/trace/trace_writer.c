@@ -256,6 +256,14 @@ void trace_writer_unlink(struct trace_writer *w, uint64_t time_ns, uint64_t file
 	meta_commit(w, trace_meta_encode_pair(p, TRACE_META_UNLINK, time_ns, file_id));
 }
 
+void trace_writer_labels(struct trace_writer *w, const struct trace_label_stats *st)
+{
+	const uint64_t v[] = { st->time_ns, st->late, st->nocause, st->dropped, st->overlaps };
+	uint8_t *p = meta_reserve(w);
+
+	meta_commit(w, trace_meta_encode_numbers(p, TRACE_META_LABELS, v, 5));
+}
+
 /* ---- the writer thread ---- */
 
 static int pwrite_all(struct trace_writer *w, const uint8_t *p, size_t len, uint64_t off)

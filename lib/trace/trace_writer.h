@@ -59,6 +59,9 @@ void trace_writer_dentry(struct trace_writer *w, const struct trace_dentry *d);
 /* Record which process and program a thread belongs to (once per tid). */
 void trace_writer_proc(struct trace_writer *w, const struct trace_proc *p);
 
+/* The LABELS record: what the BPF label source could not label. */
+void trace_writer_labels(struct trace_writer *w, const struct trace_label_stats *st);
+
 /* Record that file_id lost its last name. */
 void trace_writer_unlink(struct trace_writer *w, uint64_t time_ns,
 			 uint64_t file_id);

@@ -5,7 +5,7 @@
 . "$SRCDIR/tests/integration/label_common.sh"
 
 truncate -s 1M "$SRC/w_flusher"
-label_mount sync_read
+label_mount bpf:sync_read
 label_run mmap_flusher "-c 99.9 -w 0 -n write:writeback:flusher" \
 	gt_mmap_write -t flusher -w 40 "$MNT/w_flusher"
 label_check

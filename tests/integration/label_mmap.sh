@@ -4,14 +4,14 @@
 # a write() whose buffer is the mapping; MADV_WILLNEED's own READs "advise";
 # MAP_POPULATE, MADV_POPULATE_READ and mlock "populate"; read() of one file
 # mixed with faults on another keeps each file's label, in one thread or two.
+# All of them, under BPF labels in both read modes and /proc with sync reads.
 . "$SRCDIR/tests/integration/label_common.sh"
 
 files=(sh pr rnd arnd aseq awill pop popr mlk fw mixa mixb tha thb)
 for f in "${files[@]}"; do truncate -s 8M "$SRC/$f"; done
-for mode in sync_read async_read; do
-	strict="-c 99.9 -w 0"
-	[ $mode = async_read ] && strict="-c 90 -w 0"
-	label_mount $mode
+for cfg in $LABEL_CONFIGS; do
+	label_mount "$cfg"
+	strict=$LABEL_STRICT
 	label_run mmap_shared "$strict" gt_mmap "$MNT/sh"
 	label_run mmap_private "$strict" gt_mmap -p "$MNT/pr"
 	label_run mmap_random "$strict" gt_mmap -r -n 300 "$MNT/rnd"

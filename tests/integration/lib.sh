@@ -77,8 +77,13 @@ unmount_accessfs() {
 	[ "$rc" -eq 0 ] || { cat "$T/daemon.err" >&2; fail "daemon exited with $rc"; }
 }
 
+# drop_caches: the page cache cold.  Writes back only this test's mount
+# (syncfs), not every file system: a sync(2) would also write the dirty
+# pages of tests running beside this one, as a trigger they cannot foresee.
 drop_caches() {
-	sync
+	if mountpoint -q "${MOUNT_MNT:-$MNT}" 2>/dev/null; then
+		sync -f "${MOUNT_MNT:-$MNT}"
+	fi
 	echo 3 > /proc/sys/vm/drop_caches
 }
 

@@ -68,9 +68,11 @@ static void read_side(const char *path)
 	fclose(f);
 }
 
+/* Writeback (tid 0) is ours unless it names another process as its cause
+ * (BPF labels do: another program's sync(2) writes our pages too). */
 static bool ours(const struct trace_event *ev)
 {
-	if (ev->tid == 0)
+	if (ev->tid == 0 && ev->pid == 0)
 		return true;
 	for (unsigned int i = 0; i < npids; i++)
 		if (ev->pid == pids[i])

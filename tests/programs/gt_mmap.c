@@ -7,6 +7,7 @@
  * usage: gt_mmap -g SIDE [-p] [-r] [-a normal|random|sequential|willneed] [-n COUNT] FILE
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -23,6 +24,30 @@ static int advice_of(const char *name)
 	if (strcmp(name, "willneed") == 0)
 		return MADV_WILLNEED;
 	return MADV_NORMAL;
+}
+
+/*
+ * With async reads the READs MADV_WILLNEED queues (mm/readahead.c
+ * force_page_cache_ra, sent in the background) can reach the daemon after
+ * madvise returned: their window lasts until the range is in the page
+ * cache (mincore), at most 2 s.
+ */
+static void wait_resident(void *p, size_t size, size_t page)
+{
+	size_t n = (size + page - 1) / page;
+	unsigned char *vec = malloc(n);
+	bool all = false;
+
+	for (int i = 0; vec && i < 2000 && !all; i++) {
+		if (mincore(p, size, vec))
+			break;
+		all = true;
+		for (size_t j = 0; j < n && all; j++)
+			all = vec[j] & 1;
+		if (!all)
+			usleep(1000);
+	}
+	free(vec);
 }
 
 int main(int argc, char **argv)
@@ -59,8 +84,10 @@ int main(int argc, char **argv)
 	enter = gt_now_ns();
 	if (madvise(p, size, advice_of(advice)))
 		gt_die("madvise");
-	if (advice_of(advice) == MADV_WILLNEED)
+	if (advice_of(advice) == MADV_WILLNEED) {
+		wait_resident(p, size, page);
 		gt_expect_during(argv[optind], "read", "advise", "-", "madvise", enter, gt_now_ns());
+	}
 	for (size_t i = 0; i < count; i++)
 		sink += p[(random_order ? gt_random() % pages : i) * page];
 	munmap(p, size);

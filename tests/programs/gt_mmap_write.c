@@ -13,14 +13,28 @@
  *   exit     a child stores and exits without unmapping or closing
  *   flusher  wait (cachestat) until the kernel has written everything
  *
- * -c SIZE creates FILE (O_CREAT, ftruncate) instead of using an existing one.
+ * Storing more than the FUSE bdi lets stay dirty makes the flusher write
+ * part of the mapping by itself while the program stores (see
+ * background_limit()).  Those WRITEs are the flusher's, even the ones that
+ * reach the daemon after the trigger started; so, when the mapping is that
+ * large, the program waits until the flusher has stopped (nothing under
+ * writeback, the dirty count steady) before it enters the trigger.
  *
- * usage: gt_mmap_write -g SIDE -t TRIGGER [-w MAX_WAIT_SECONDS] [-c SIZE] FILE
+ * -c SIZE creates FILE (O_CREAT, ftruncate) instead of using an existing one.
+ * -r: the program runs in a memory cgroup smaller than the mapping, so the
+ *     writeback while it stores is memory reclaim's (trigger "reclaim"),
+ *     not the flusher's own; the caller arranges the cgroup (and a bdi
+ *     without strict_limit, so the flusher does not start first).
+ *
+ * usage: gt_mmap_write -g SIDE -t TRIGGER [-r] [-w MAX_WAIT_SECONDS] [-c SIZE] FILE
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +93,74 @@ static bool wait_written(int fd, unsigned int max_s)
 	return false;
 }
 
+static uint64_t read_number(const char *path)
+{
+	unsigned long long v = 0;	/* 0 if unreadable */
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+/*
+ * Dirty bytes of this file's bdi above which the flusher may start writing
+ * by itself (mm/page-writeback.c wb_over_bg_thresh).  FUSE's bdi has
+ * strict_limit (fs/fuse/inode.c fuse_bdi_init: BDI_CAP_STRICTLIMIT, max_ratio
+ * 1): it is held to its own share of the dirty limit, which for a bdi with
+ * little writeout history is a small part of max_bytes
+ * (/sys/class/bdi/<dev>/), so count that as 0: the flusher starts at once.
+ * Without strict_limit only the global background limit counts,
+ * dirty_background_bytes or dirty_background_ratio of available memory.
+ */
+static uint64_t background_limit(int fd)
+{
+	char path[128];
+	struct stat st;
+	uint64_t bytes;
+	unsigned long avail_kb = 0;
+	char line[128];
+	FILE *f;
+
+	if (fstat(fd, &st))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/strict_limit", major(st.st_dev),
+		 minor(st.st_dev));
+	if (access(path, R_OK) || read_number(path))
+		return 0;
+	bytes = read_number("/proc/sys/vm/dirty_background_bytes");
+	if (bytes)
+		return bytes;
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lu kB", &avail_kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return avail_kb * 1024 / 100 * read_number("/proc/sys/vm/dirty_background_ratio");
+}
+
+/* Until the flusher has stopped: nothing under writeback and the dirty count
+ * the same for 5 looks in a row (it only stops below background_limit). */
+static void wait_flusher_idle(int fd)
+{
+	struct cachestat_range r = { 0, 0 };
+	struct cachestat cs;
+	uint64_t last = UINT64_MAX;
+	unsigned int steady = 0;
+
+	for (unsigned int i = 0; i < 1000 && steady < 5; i++) {
+		if (syscall(SYS_cachestat, fd, &r, &cs, 0))
+			return;
+		steady = !cs.nr_writeback && cs.nr_dirty == last ? steady + 1 : 0;
+		last = cs.nr_dirty;
+		usleep(20000);
+	}
+}
+
 /* The exit case: a child dirties and exits; we time its exit. */
 static void dirty_in_child_and_exit(struct mapped *m)
 {
@@ -93,6 +175,8 @@ static void dirty_in_child_and_exit(struct mapped *m)
 		gt_die("fork");
 	if (child == 0) {
 		map_and_dirty(m);
+		if (m->size > background_limit(m->fd))
+			wait_flusher_idle(m->fd);
 		enter = gt_now_ns();
 		if (write(pipefd[1], &enter, sizeof(enter)) != sizeof(enter))
 			_exit(1);
@@ -115,10 +199,12 @@ int main(int argc, char **argv)
 	unsigned int max_wait = 40;
 	struct mapped m = { 0 };
 	uint64_t enter;
+	const char *before = "flusher";
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "g:t:w:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "g:t:w:c:r")) != -1) {
 		switch (opt) {
+		case 'r': before = "reclaim"; break;
 		case 'c': m.create_size = gt_parse_size(optarg); break;
 		case 'g': side = optarg; break;
 		case 't': trigger = optarg; break;
@@ -131,13 +217,15 @@ int main(int argc, char **argv)
 	m.path = argv[optind];
 	gt_open(side);
 	gt_expect(m.path, "read", "mmap", "-", "-");
-	gt_expect(m.path, "write", "writeback", "flusher", "-");
+	gt_expect(m.path, "write", "writeback", before, "-");
 	if (strcmp(trigger, "exit") == 0) {
 		dirty_in_child_and_exit(&m);
 		gt_close();
 		return 0;
 	}
 	map_and_dirty(&m);
+	if (strcmp(trigger, "flusher") && m.size > background_limit(m.fd))
+		wait_flusher_idle(m.fd);
 	enter = gt_now_ns();
 	if (strcmp(trigger, "msync") == 0) {
 		err = msync(m.p, m.size, MS_SYNC);

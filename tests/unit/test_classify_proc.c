@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "classify.h"
@@ -88,15 +89,24 @@ static void identify_gives_thread_group_once(void **state)
 	struct requester_identity id;
 
 	(void)state;
-	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id,
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, false, &id,
 					    &scratch), 0);
 	assert_int_equal(id.tgid, getpid());
 	assert_true(id.is_new);
 	assert_true(strlen(id.comm) > 0);
 	assert_true(strlen(id.exe) > 0);
-	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, &id,
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, false, &id,
 					    &scratch), 0);
 	assert_false(id.is_new);
+	/* A new name (as exec gives) is a new identity when asked to look. */
+	prctl(PR_SET_NAME, "renamed-thread");
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, false, &id,
+					    &scratch), 0);
+	assert_false(id.is_new);
+	assert_int_equal(requester_identify(t, (uint32_t)gettid(), REQUESTER_SYSCALL_NOW, true, &id,
+					    &scratch), 0);
+	assert_true(id.is_new);
+	assert_string_equal(id.comm, "renamed-thread");
 	requester_table_free(t);
 }
 
@@ -174,10 +184,10 @@ static void a_dead_thread_is_not_identified(void **state)
 	(void)state;
 	start_reader(&r);
 	tid = (uint32_t)r.tid;
-	assert_int_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id, &scratch), 0);
+	assert_int_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, false, &id, &scratch), 0);
 	stop_reader(&r);
 	/* Its cached descriptor now says ESRCH and /proc/<tid> is gone. */
-	assert_int_not_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, &id, &scratch), 0);
+	assert_int_not_equal(requester_identify(t, tid, REQUESTER_SYSCALL_NOW, false, &id, &scratch), 0);
 	requester_table_free(t);
 }
 

@@ -40,13 +40,14 @@ static void parse_ok(const char *list)
 		fail_msg("'%s' refused: %s", list, err);
 }
 
-static void defaults_are_auto_cache_sync_reads_tracing_on(void **state)
+static void defaults_are_auto_cache_kernel_read_mode_bpf_labels(void **state)
 {
 	(void)state;
 	assert_int_equal(opts.cache, CACHE_AUTO);
 	assert_false(opts.writeback);
 	assert_false(opts.direct_io);
-	assert_false(opts.async_read);
+	assert_false(opts.read_mode_set);
+	assert_int_equal(options_label_source(&opts), LABELS_BPF);
 	assert_false(opts.max_readahead_set);
 	assert_int_equal(opts.max_threads, OPTIONS_DEFAULT_MAX_THREADS);
 	assert_false(opts.clone_fd);
@@ -206,7 +207,7 @@ static void help_lists_every_option_with_a_default(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(defaults_are_auto_cache_sync_reads_tracing_on),
+		T(defaults_are_auto_cache_kernel_read_mode_bpf_labels),
 		T(each_option_sets_its_field),
 		T(cache_modes_set_timeouts_and_keep_cache),
 		T(later_options_override_earlier_ones),

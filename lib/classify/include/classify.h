@@ -4,7 +4,9 @@
  * it: which syscall or page fault of which program made the kernel send it.
  *
  * The daemon calls these at request arrival, from any worker thread.  The
- * classifier reads the requester's /proc state (its syscall, its fd's
+ * classifier observes the requester either from the kernel (a BPF program
+ * that recorded, when the kernel sent the request, what its requester was
+ * doing: bpf_source.h) or from its /proc state (its syscall, its fd's
  * position, its mappings) through descriptors it caches per thread, so the
  * hot path does no open() and no text parsing.  It never blocks on another
  * process for long: what cannot be found cheaply is labelled unknown.
@@ -31,6 +33,7 @@ struct classifier;
  * the thread; the fields are the classifier's.
  */
 struct classify_scratch {
+	uint64_t unique;	/* the FUSE request's unique id: the caller's */
 	struct {
 		uint32_t tid;
 		bool fresh;	/* read for this request, not yet used */
@@ -43,7 +46,9 @@ struct classify_scratch {
 };
 
 struct classifier_config {
-	bool labels;		/* false: only identify threads (-o classify=0) */
+	bool labels;		/* false: only identify threads (-o labels=off) */
+	bool bpf;		/* observe requesters from the kernel (BPF) where
+				 * that loads, else from /proc */
 	bool async_read;	/* the kernel sends readahead asynchronously */
 	bool writeback_cache;	/* write() becomes pid-0 writeback */
 	uint32_t page_size;
@@ -53,6 +58,10 @@ struct classifier_config {
 /* NULL with a one-line message in err if it cannot work at all. */
 struct classifier *classifier_new(const struct classifier_config *cfg,
 				  char *err, size_t errlen);
+
+/* What the kernel granted at INIT, negotiated after classifier_new() (the
+ * read mode depends on where labels come from); before any request. */
+void classifier_set_conn(struct classifier *c, bool async_read, bool writeback_cache);
 void classifier_free(struct classifier *c);
 
 /*
@@ -75,7 +84,24 @@ void classify_request(struct classifier *c, struct trace_event *ev,
 /* After the reply (result and duration set): the stream rule learns here. */
 void classify_complete(struct classifier *c, const struct trace_event *ev);
 
-/* A line for stderr if labels are degraded (no CAP_SYS_PTRACE...), else NULL. */
+/* A line for stderr if labels are degraded (no CAP_SYS_PTRACE, BPF asked
+ * for but not loaded...), else NULL. */
 const char *classifier_warning(const struct classifier *c);
+
+/* Where labels come from: "bpf", "proc" or "off" (the trace header's). */
+const char *classifier_label_source(const struct classifier *c);
+
+/*
+ * Requests the BPF source could not label, each labelled from /proc
+ * instead: no record in time (dropped, or never sent), or a record without
+ * a cause (sent by another task with nothing recorded when it was queued).
+ */
+struct classifier_stats {
+	uint64_t bpf_late;
+	uint64_t bpf_nocause;
+	uint64_t bpf_dropped;	/* records the kernel side could not queue */
+	uint64_t bpf_overlaps;	/* queued causes replaced before their send */
+};
+void classifier_stats(const struct classifier *c, struct classifier_stats *out);
 
 #endif /* ACCESSFS_CLASSIFY_H */

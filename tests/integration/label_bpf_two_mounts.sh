@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# label_bpf_two_mounts: two accessfs mounts with BPF labels at once, each
+# read by its own program at the same time, each label exactly its own
+# requests.  Both connections number their requests from the same start, so
+# a program that recorded the other mount's requests would hand a worker
+# the other's record for the same unique id: read() labelled mmap.
+. "$SRCDIR/tests/integration/label_bpf_common.sh"
+
+SRC2=$T/src2 MNT2=$T/mnt2
+mkdir -p "$SRC2" "$MNT2"
+truncate -s 8M "$SRC/a" "$SRC2/b"
+
+TRACE=$T/trace.a
+mount_accessfs -o async_read
+require_bpf_labels
+pid_a=$DAEMON_PID
+TRACE=$T/trace.b MOUNT_SRC=$SRC2 MOUNT_MNT=$MNT2 mount_accessfs -o async_read
+pid_b=$DAEMON_PID
+
+drop_caches
+"$PROGRAMS/gt_read" -g "$T/a.gt" -m read "$MNT/a" & reader=$!
+"$PROGRAMS/gt_mmap" -g "$T/b.gt" "$MNT2/b" || fail "gt_mmap failed"
+wait "$reader" || fail "gt_read failed"
+
+DAEMON_PID=$pid_b MOUNT_MNT=$MNT2 unmount_accessfs
+DAEMON_PID=$pid_a
+unmount_accessfs
+"$PROGRAMS/gt_check" -c 99.9 -w 0 "$T/trace.a" "$T/a.gt" || fail "mount a's labels"
+"$PROGRAMS/gt_check" -c 99.9 -w 0 "$T/trace.b" "$T/b.gt" || fail "mount b's labels"
+for t in a b; do
+	"$ACCESSFS" report "$T/trace.$t" | grep -q "labels from bpf$" ||
+		fail "mount $t: some requests were not labelled by BPF"
+done
