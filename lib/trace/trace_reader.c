@@ -60,6 +60,29 @@ struct header_field {
 	char *value;
 };
 
+/* An EVENTS block of the events pass, linked to the next one of its writer thread. */
+struct ev_block {
+	uint64_t off;
+	uint32_t next;			/* index of the writer's next block; NO_BLOCK */
+};
+#define NO_BLOCK		UINT32_MAX
+
+/* One writer thread's blocks: a run (see trace_reader.h). */
+struct run_head {
+	uint32_t writer_tid;
+	uint32_t first, last;		/* indexes into blocks */
+};
+
+struct trace_run {
+	struct trace_reader *r;
+	uint32_t block;			/* the current one, or NO_BLOCK before the first */
+	uint32_t next;			/* the one after it */
+	const uint8_t *ev_p, *ev_end;
+	uint32_t ev_left;
+	struct trace_codec codec;
+	bool done;
+};
+
 struct trace_reader {
 	char *name;
 	const uint8_t *data;
@@ -93,6 +116,11 @@ struct trace_reader {
 	const uint8_t *ev_p, *ev_end;
 	uint32_t ev_left;
 	struct trace_codec codec;
+
+	struct ev_block *blocks;	/* EVENTS blocks from events_from on */
+	size_t nblocks, blocks_cap;
+	struct run_head *runs;		/* in the order of their first block */
+	size_t nruns, runs_cap, runs_ended;
 
 	struct trace_reader_summary sum;
 	char error[512], warning[512];
@@ -445,6 +473,31 @@ static void release_behind(struct trace_reader *r, size_t pos)
 	r->released = end;
 }
 
+/* Index an EVENTS block under its writer thread's run; 0 or -1 (no memory). */
+static int add_run_block(struct trace_reader *r, uint64_t off, uint32_t writer_tid)
+{
+	uint32_t i = (uint32_t)r->nblocks;
+	size_t k;
+
+	if (r->nblocks >= NO_BLOCK ||
+	    grow((void **)&r->blocks, &r->blocks_cap, r->nblocks, sizeof(*r->blocks)))
+		return -1;
+	r->blocks[r->nblocks++] = (struct ev_block){ .off = off, .next = NO_BLOCK };
+	/* Few threads, and one usually writes several blocks in a row: search back. */
+	for (k = r->nruns; k-- > 0;)
+		if (r->runs[k].writer_tid == writer_tid)
+			break;
+	if (k != SIZE_MAX) {
+		r->blocks[r->runs[k].last].next = i;
+		r->runs[k].last = i;
+		return 0;
+	}
+	if (grow((void **)&r->runs, &r->runs_cap, r->nruns, sizeof(*r->runs)))
+		return -1;
+	r->runs[r->nruns++] = (struct run_head){ .writer_tid = writer_tid, .first = i, .last = i };
+	return 0;
+}
+
 static void prepass(struct trace_reader *r)
 {
 	uint64_t off = r->data_start, seq = 0;
@@ -466,6 +519,11 @@ static void prepass(struct trace_reader *r)
 			break;
 		}
 		read_block_header(r->data + off, &h);
+		if (h.kind == TRACE_BLOCK_EVENTS && off >= r->events_from &&
+		    add_run_block(r, off, h.writer_tid)) {
+			snprintf(r->stop_error, sizeof(r->stop_error), "%s: out of memory", r->name);
+			break;
+		}
 		if (h.kind == TRACE_BLOCK_META &&
 		    read_meta_block(r, r->data + off + HDR, r->data + off + HDR + h.payload_len)) {
 			snprintf(r->stop_error, sizeof(r->stop_error),
@@ -665,6 +723,8 @@ void trace_reader_close(struct trace_reader *r)
 	free(r->files);
 	free(r->procs);
 	free(r->tids);
+	free(r->blocks);
+	free(r->runs);
 	free(r->name);
 	free(r);
 }
@@ -745,6 +805,8 @@ static int fail_block(struct trace_reader *r, const char *why)
 
 static int finish(struct trace_reader *r)
 {
+	if (r->done)
+		return r->failed ? -1 : 0;
 	unsigned long long n = (unsigned long long)r->sum.events;
 
 	r->done = true;
@@ -786,6 +848,16 @@ static bool next_events_block(struct trace_reader *r)
 	return false;
 }
 
+/* Count a decoded event in the summary (both passes). */
+static void count_event(struct trace_reader *r, const struct trace_event *ev)
+{
+	r->sum.events++;
+	if (ev->start_ns < r->sum.first_ns)
+		r->sum.first_ns = ev->start_ns;
+	if (ev->start_ns > r->sum.last_ns)
+		r->sum.last_ns = ev->start_ns;
+}
+
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 {
 	if (r->failed)
@@ -803,11 +875,109 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 	if (trace_event_decode(&r->codec, &r->ev_p, r->ev_end, ev))
 		return fail_block(r, "bad event encoding");
 	r->ev_left--;
-	r->sum.events++;
-	if (ev->start_ns < r->sum.first_ns)
-		r->sum.first_ns = ev->start_ns;
-	if (ev->start_ns > r->sum.last_ns)
-		r->sum.last_ns = ev->start_ns;
+	count_event(r, ev);
+	return 1;
+}
+
+/* ---- runs: one writer thread's events ---- */
+
+size_t trace_reader_run_count(const struct trace_reader *r)
+{
+	return r->nruns;
+}
+
+struct trace_run *trace_run_open(struct trace_reader *r, size_t i)
+{
+	struct trace_run *run;
+
+	if (i >= r->nruns || !(run = calloc(1, sizeof(*run))))
+		return NULL;
+	run->r = r;
+	run->block = NO_BLOCK;
+	run->next = r->runs[i].first;
+	return run;
+}
+
+void trace_run_close(struct trace_run *run)
+{
+	free(run);
+}
+
+/*
+ * Drop the pages that only the finished block covers: no other run reads
+ * them, so resident memory stays one block per run however long the trace.
+ * (The events pass's release_behind() cannot: runs stand far apart.)
+ */
+static void release_block(struct trace_run *run)
+{
+	struct trace_reader *r = run->r;
+	const struct ev_block *b = &r->blocks[run->block];
+	size_t page = 4096, lo, hi;
+	struct trace_block_header h;
+
+	if (!r->map)
+		return;
+	read_block_header(r->data + b->off, &h);
+	lo = (b->off + page - 1) & ~(page - 1);
+	hi = (b->off + HDR + h.payload_len) & ~(page - 1);
+	if (hi > lo)
+		madvise((char *)r->map + lo, hi - lo, MADV_DONTNEED);
+}
+
+/* Move run to its writer's next block; false at its end. */
+static bool run_next_block(struct trace_run *run)
+{
+	struct trace_reader *r = run->r;
+	struct trace_block_header h;
+	const struct ev_block *b;
+
+	if (run->block != NO_BLOCK)
+		release_block(run);
+	if (run->next == NO_BLOCK)
+		return false;
+	run->block = run->next;
+	b = &r->blocks[run->block];
+	run->next = b->next;
+	read_block_header(r->data + b->off, &h);
+	run->ev_p = r->data + b->off + HDR;
+	run->ev_end = run->ev_p + h.payload_len;
+	run->ev_left = h.nrecords;
+	trace_codec_reset(&run->codec);
+	r->block_off = b->off;		/* for fail_block()'s message */
+	return true;
+}
+
+/* The end of a run; the end of the last one is the end of the trace. */
+static int run_end(struct trace_run *run)
+{
+	struct trace_reader *r = run->r;
+
+	run->done = true;
+	if (++r->runs_ended < r->nruns)
+		return 0;
+	return finish(r);
+}
+
+int trace_run_next(struct trace_run *run, struct trace_event *ev)
+{
+	struct trace_reader *r = run->r;
+
+	if (r->failed)
+		return -1;
+	if (run->done)
+		return 0;
+	while (run->ev_p >= run->ev_end) {
+		if (run->ev_left)
+			return fail_block(r, "fewer events than its header says");
+		if (!run_next_block(run))
+			return run_end(run);
+	}
+	if (!run->ev_left)
+		return fail_block(r, "more events than its header says");
+	if (trace_event_decode(&run->codec, &run->ev_p, run->ev_end, ev))
+		return fail_block(r, "bad event encoding");
+	run->ev_left--;
+	count_event(r, ev);
 	return 1;
 }
 
