@@ -21,7 +21,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: accessfs dump TRACE... [--format jsonl|csv|perfetto] [-o FILE] [filters]\n"
+		"usage: accessfs dump TRACE... [--format jsonl|csv|perfetto] [-o FILE]\n"
+		"                     [--order time|file] [filters]\n"
 		"\n"
 		"Print the requests recorded in TRACE (- for standard input), one per line\n"
 		"(jsonl, the default), as CSV with a header row, or as Chrome/Perfetto\n"
@@ -31,6 +32,15 @@ static void usage(FILE *out)
 		"\n"
 		"  --format FMT     jsonl (default), csv or perfetto\n"
 		"  -o FILE          write to FILE instead of standard output\n"
+		"  --order time     (default) by start time, ties by tid; several traces\n"
+		"                   merged on their wall-clock start.  A merge of each\n"
+		"                   writer thread's events, which the daemon records in\n"
+		"                   order: memory is one block (at most 4 MiB, 256 KiB as\n"
+		"                   written) and one event per writer thread, whatever\n"
+		"                   the trace's length; an event out of its thread's order\n"
+		"                   is printed when met and counted on standard error\n"
+		"  --order file     as the blocks lie in the file (each thread's events in\n"
+		"                   order, threads interleaved roughly by time)\n"
 		"%s"
 		"  -h, --help       show this help\n"
 		"\n"
@@ -88,7 +98,7 @@ static int parse_args(int argc, char **argv, struct dump_args *a)
 	int c, idx;
 
 	event_filter_init(&a->filter);
-	a->order = EVENT_ORDER_FILE;
+	a->order = EVENT_ORDER_TIME;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":o:h", opts, &idx)) != -1) {
