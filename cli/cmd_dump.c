@@ -44,9 +44,8 @@ static void usage(FILE *out)
 		"%s"
 		"  -h, --help       show this help\n"
 		"\n"
-		"perfetto holds the selected events in memory (about 150 bytes each) and\n"
-		"stops with an error after %u of them: filter big traces first.\n",
-		event_filter_usage, EXPORT_PERFETTO_MAX_EVENTS);
+		"perfetto streams, as the others do: it keeps only each thread's tracks.\n",
+		event_filter_usage);
 }
 
 struct dump_args {
@@ -180,10 +179,9 @@ static const char *trace_host(const struct event_source *src, size_t i)
 }
 
 /* Export every selected event; 0, or -1 if reading failed. */
-static int dump_events(struct exporter *x, struct event_source *src, enum export_format fmt)
+static int dump_events(struct exporter *x, struct event_source *src)
 {
 	struct source_event se;
-	uint64_t exported = 0;
 	int rc;
 
 	for (size_t i = 0; i < event_source_count(src); i++)
@@ -197,13 +195,6 @@ static int dump_events(struct exporter *x, struct event_source *src, enum export
 			.trace_index = se.trace,
 		};
 
-		if (fmt == EXPORT_PERFETTO && exported == EXPORT_PERFETTO_MAX_EVENTS) {
-			fprintf(stderr, "accessfs dump: perfetto output stops after %u events (they "
-				"are held in memory); select fewer with --since, --until, --path, "
-				"--comm, --pid or --op\n", EXPORT_PERFETTO_MAX_EVENTS);
-			return -1;
-		}
-		exported++;
 		exporter_event(x, &e);
 	}
 	if (rc < 0) {
@@ -239,7 +230,7 @@ int cmd_dump(int argc, char **argv)
 	x = exporter_new(a.format, out);
 	if (!x)
 		goto out;
-	status = dump_events(x, src, a.format) < 0;
+	status = dump_events(x, src) < 0;
 	if (exporter_finish(x) < 0) {
 		fprintf(stderr, "accessfs dump: %s: %s\n", a.output ? a.output : "standard output",
 			strerror(errno ? errno : EIO));

@@ -52,15 +52,6 @@ struct exporter {
 
 extern const struct export_ops export_jsonl_ops, export_csv_ops, export_perfetto_ops;
 
-/*
- * The Perfetto export holds every event it is given (about 150 bytes each)
- * until the end, because a thread's lanes can only be assigned once all its
- * requests are known: worker threads record one requester's overlapping
- * requests into different blocks, so file order is not start order.  The
- * caller stops feeding it at this many events (about 700 MB).
- */
-#define EXPORT_PERFETTO_MAX_EVENTS 4000000u
-
 /* Start an export to out (writes the CSV header, the Perfetto opening). */
 struct exporter *exporter_new(enum export_format fmt, FILE *out);
 /* A trace begins: Perfetto names its processes and threads. */
