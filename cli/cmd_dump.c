@@ -181,22 +181,30 @@ static const char *trace_host(const struct event_source *src, size_t i)
 /* Export every selected event; 0, or -1 if reading failed. */
 static int dump_events(struct exporter *x, struct event_source *src)
 {
+	size_t n = event_source_count(src);
+	const char **hosts = calloc(n, sizeof(*hosts));	/* looked up once, not per event */
 	struct source_event se;
 	int rc;
 
-	for (size_t i = 0; i < event_source_count(src); i++)
-		exporter_begin_trace(x, event_source_reader(src, i), (unsigned int)i,
-				     trace_host(src, i));
+	if (!hosts) {
+		fprintf(stderr, "accessfs dump: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		hosts[i] = trace_host(src, i);
+		exporter_begin_trace(x, event_source_reader(src, i), (unsigned int)i, hosts[i]);
+	}
 	while ((rc = event_source_next(src, &se)) == 1) {
 		struct export_event e = {
 			.ev = se.ev, .path = se.path, .path_len = se.path_len,
 			.path2 = se.path2, .path2_len = se.path2_len, .proc = se.proc,
-			.trace_start_ns = se.trace_start_ns, .host = trace_host(src, se.trace),
+			.trace_start_ns = se.trace_start_ns, .host = hosts[se.trace],
 			.trace_index = se.trace,
 		};
 
 		exporter_event(x, &e);
 	}
+	free(hosts);
 	if (rc < 0) {
 		fprintf(stderr, "accessfs dump: %s\n", event_source_error(src));
 		return -1;
