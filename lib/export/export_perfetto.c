@@ -79,9 +79,9 @@ static void write_name_record(struct exporter *x, const char *what, uint32_t pid
 
 	record_start(x);
 	outbuf_puts(o, "{\"ph\":\"M\"");
-	export_json_text(o, "name", what);
-	export_json_u64(o, "pid", pid);
-	export_json_u64(o, "tid", tid);
+	json_text(o, "name", what);
+	json_u64(o, "pid", pid);
+	json_u64(o, "tid", tid);
 	outbuf_puts(o, ",\"args\":{\"name\":");
 	json_write_string(o, name, strlen(name));
 	outbuf_puts(o, "}}");
@@ -238,16 +238,16 @@ static void write_args(struct outbuf *o, const struct export_event *e)
 	outbuf_puts(o, "{\"file_id\":");
 	outbuf_u64(o, ev->file_id);
 	if (e->path)
-		json_write_name_field(o, "path", e->path, e->path_len);
-	export_json_u64(o, "offset", ev->offset);
-	export_json_u64(o, "size", ev->size);
-	export_json_i64(o, "result", ev->result);
+		json_name(o, "path", e->path, e->path_len);
+	json_u64(o, "offset", ev->offset);
+	json_u64(o, "size", ev->size);
+	json_i64(o, "result", ev->result);
 	if (sc)
-		export_json_text(o, "syscall", sc);
+		json_text(o, "syscall", sc);
 	if (ev->trigger != TRACE_TRIGGER_NONE)
-		export_json_text(o, "trigger", trace_trigger_name(ev->trigger));
+		json_text(o, "trigger", trace_trigger_name(ev->trigger));
 	if (ev->name_len)
-		json_write_name_field(o, "name", ev->name, ev->name_len);
+		json_name(o, "name", ev->name, ev->name_len);
 	outbuf_putc(o, '}');
 }
 
@@ -267,14 +267,14 @@ static void pf_event(struct exporter *x, const struct export_event *e)
 		return;
 	record_start(x);
 	outbuf_puts(o, "{\"ph\":\"X\"");
-	export_json_text(o, "name", trace_op_name(ev->op));
-	export_json_text(o, "cat", trace_method_name(ev->method));
-	export_json_key(o, "ts");
+	json_text(o, "name", trace_op_name(ev->op));
+	json_text(o, "cat", trace_method_name(ev->method));
+	json_key(o, "ts");
 	outbuf_fixed(o, ts, 3);
-	export_json_key(o, "dur");
+	json_key(o, "dur");
 	outbuf_fixed(o, ev->duration_ns, 3);
-	export_json_u64(o, "pid", pid);
-	export_json_u64(o, "tid", lane);
+	json_u64(o, "pid", pid);
+	json_u64(o, "tid", lane);
 	outbuf_puts(o, ",\"args\":");
 	write_args(o, e);
 	outbuf_putc(o, '}');
