@@ -60,6 +60,13 @@ struct header_field {
 	char *value;
 };
 
+/* Where decoding stands in one EVENTS block (the events pass's, or a run's). */
+struct block_cursor {
+	const uint8_t *p, *end;
+	uint32_t left;			/* events its header still promises */
+	struct trace_codec codec;
+};
+
 /* An EVENTS block of the events pass, linked to the next one of its writer thread. */
 struct ev_block {
 	uint64_t off;
@@ -77,9 +84,7 @@ struct trace_run {
 	struct trace_reader *r;
 	uint32_t block;			/* the current one, or NO_BLOCK before the first */
 	uint32_t next;			/* the one after it */
-	const uint8_t *ev_p, *ev_end;
-	uint32_t ev_left;
-	struct trace_codec codec;
+	struct block_cursor cur;
 	bool done;
 };
 
@@ -113,9 +118,7 @@ struct trace_reader {
 
 	uint64_t pos;			/* next block of the events pass */
 	uint64_t block_off;
-	const uint8_t *ev_p, *ev_end;
-	uint32_t ev_left;
-	struct trace_codec codec;
+	struct block_cursor cur;
 
 	struct ev_block *blocks;	/* EVENTS blocks from events_from on */
 	size_t nblocks, blocks_cap;
@@ -772,7 +775,7 @@ void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summ
 
 uint64_t trace_reader_offset(const struct trace_reader *r)
 {
-	return r->ev_p < r->ev_end ? r->block_off : r->pos;
+	return r->cur.p < r->cur.end ? r->block_off : r->pos;
 }
 
 const char *trace_reader_error(const struct trace_reader *r)
@@ -827,6 +830,41 @@ static int finish(struct trace_reader *r)
 	return 0;
 }
 
+/* Start decoding the EVENTS block at off (block_off names it in errors). */
+static void cursor_load(struct trace_reader *r, struct block_cursor *c, uint64_t off)
+{
+	struct trace_block_header h;
+
+	read_block_header(r->data + off, &h);
+	c->p = r->data + off + HDR;
+	c->end = c->p + h.payload_len;
+	c->left = h.nrecords;
+	trace_codec_reset(&c->codec);
+	r->block_off = off;
+}
+
+/* The cursor's block has no more bytes: is that what its header said? */
+static int cursor_check_end(struct trace_reader *r, const struct block_cursor *c)
+{
+	return c->left ? fail_block(r, "fewer events than its header says") : 0;
+}
+
+/* Decode the next event of a block that has bytes left; 1 or -1. */
+static int cursor_decode(struct trace_reader *r, struct block_cursor *c, struct trace_event *ev)
+{
+	if (!c->left)
+		return fail_block(r, "more events than its header says");
+	if (trace_event_decode(&c->codec, &c->p, c->end, ev))
+		return fail_block(r, "bad event encoding");
+	c->left--;
+	r->sum.events++;
+	if (ev->start_ns < r->sum.first_ns)
+		r->sum.first_ns = ev->start_ns;
+	if (ev->start_ns > r->sum.last_ns)
+		r->sum.last_ns = ev->start_ns;
+	return 1;
+}
+
 /* Move to the next EVENTS block; false at the end of the good blocks. */
 static bool next_events_block(struct trace_reader *r)
 {
@@ -838,24 +876,11 @@ static bool next_events_block(struct trace_reader *r)
 		r->block_off = r->pos;
 		r->pos += HDR + h.payload_len;
 		if (h.kind == TRACE_BLOCK_EVENTS) {
-			r->ev_p = r->data + r->block_off + HDR;
-			r->ev_end = r->ev_p + h.payload_len;
-			r->ev_left = h.nrecords;
-			trace_codec_reset(&r->codec);
+			cursor_load(r, &r->cur, r->block_off);
 			return true;
 		}
 	}
 	return false;
-}
-
-/* Count a decoded event in the summary (both passes). */
-static void count_event(struct trace_reader *r, const struct trace_event *ev)
-{
-	r->sum.events++;
-	if (ev->start_ns < r->sum.first_ns)
-		r->sum.first_ns = ev->start_ns;
-	if (ev->start_ns > r->sum.last_ns)
-		r->sum.last_ns = ev->start_ns;
 }
 
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
@@ -864,19 +889,13 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 		return -1;
 	if (r->done)
 		return 0;
-	while (r->ev_p >= r->ev_end) {
-		if (r->ev_left)
-			return fail_block(r, "fewer events than its header says");
+	while (r->cur.p >= r->cur.end) {
+		if (cursor_check_end(r, &r->cur) < 0)
+			return -1;
 		if (!next_events_block(r))
 			return finish(r);
 	}
-	if (!r->ev_left)
-		return fail_block(r, "more events than its header says");
-	if (trace_event_decode(&r->codec, &r->ev_p, r->ev_end, ev))
-		return fail_block(r, "bad event encoding");
-	r->ev_left--;
-	count_event(r, ev);
-	return 1;
+	return cursor_decode(r, &r->cur, ev);
 }
 
 /* ---- runs: one writer thread's events ---- */
@@ -912,7 +931,7 @@ static void release_block(struct trace_run *run)
 {
 	struct trace_reader *r = run->r;
 	const struct ev_block *b = &r->blocks[run->block];
-	size_t page = 4096, lo, hi;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), lo, hi;
 	struct trace_block_header h;
 
 	if (!r->map)
@@ -928,22 +947,14 @@ static void release_block(struct trace_run *run)
 static bool run_next_block(struct trace_run *run)
 {
 	struct trace_reader *r = run->r;
-	struct trace_block_header h;
-	const struct ev_block *b;
 
 	if (run->block != NO_BLOCK)
 		release_block(run);
 	if (run->next == NO_BLOCK)
 		return false;
 	run->block = run->next;
-	b = &r->blocks[run->block];
-	run->next = b->next;
-	read_block_header(r->data + b->off, &h);
-	run->ev_p = r->data + b->off + HDR;
-	run->ev_end = run->ev_p + h.payload_len;
-	run->ev_left = h.nrecords;
-	trace_codec_reset(&run->codec);
-	r->block_off = b->off;		/* for fail_block()'s message */
+	run->next = r->blocks[run->block].next;
+	cursor_load(r, &run->cur, r->blocks[run->block].off);
 	return true;
 }
 
@@ -966,19 +977,13 @@ int trace_run_next(struct trace_run *run, struct trace_event *ev)
 		return -1;
 	if (run->done)
 		return 0;
-	while (run->ev_p >= run->ev_end) {
-		if (run->ev_left)
-			return fail_block(r, "fewer events than its header says");
+	while (run->cur.p >= run->cur.end) {
+		if (cursor_check_end(r, &run->cur) < 0)
+			return -1;
 		if (!run_next_block(run))
 			return run_end(run);
 	}
-	if (!run->ev_left)
-		return fail_block(r, "more events than its header says");
-	if (trace_event_decode(&run->codec, &run->ev_p, run->ev_end, ev))
-		return fail_block(r, "bad event encoding");
-	run->ev_left--;
-	count_event(r, ev);
-	return 1;
+	return cursor_decode(r, &run->cur, ev);
 }
 
 /* ---- paths ---- */
