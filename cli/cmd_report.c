@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_report.c - "accessfs report TRACE...": read traces, feed their events
- * to the analysis (lib/analysis.h) and write one of the report formats
- * (lib/report.h).  This file only does the plumbing: options, and handing
- * the events of the event source (lib/trace/event_source.h: clocks
- * aligned, paths and processes resolved, filtered) to the analysis.  It
- * computes no statistic itself.
+ * to the analysis (lib/analysis/analysis.h) and write one of the report
+ * formats (lib/report/report.h).  This file only does the plumbing:
+ * options, and handing the events of the event source
+ * (lib/trace/event_source.h: clocks aligned, paths and processes resolved,
+ * filtered) to the analysis.  It computes no statistic itself.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -180,7 +180,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: accessfs report TRACE... [--format text|json|csv|html] [-o FILE] [--top N]\n"
-		"       accessfs report --compare A.trace B.trace [--format text|json] [-o FILE]\n"
+		"       accessfs report --compare A.trace B.trace [C.trace...] [--format text|json]"
+		" [-o FILE]\n"
 		"filters (as in dump):\n%s", event_filter_usage);
 }
 
@@ -188,7 +189,8 @@ struct report_args {
 	enum report_format format;
 	const char *output;
 	struct report_options ropt;
-	char *compare[2];
+	char **compare;		/* --compare: the baseline, then the other runs */
+	size_t ncompare;
 	struct event_filter filter;
 };
 
@@ -249,13 +251,16 @@ static int parse_args(int argc, char **argv, struct report_args *ra)
 			ra->ropt.top_given = true;
 			break;
 		case 'c':
-			/* --compare A B: B is the next argument. */
-			if (optind >= argc) {
-				fprintf(stderr, "accessfs report: --compare needs two traces\n");
+			/* --compare A B C...: the traces up to the next option. */
+			if (!ra->compare)
+				ra->compare = calloc((size_t)argc, sizeof(*ra->compare));
+			if (!ra->compare) {
+				fprintf(stderr, "accessfs report: out of memory\n");
 				return -1;
 			}
-			ra->compare[0] = optarg;
-			ra->compare[1] = argv[optind++];
+			ra->compare[ra->ncompare++] = optarg;
+			while (optind < argc && argv[optind][0] != '-')
+				ra->compare[ra->ncompare++] = argv[optind++];
 			break;
 		case EVENT_FILTER_GETOPT:
 			if (event_filter_getopt(&ra->filter, &opts[idx], optarg, err,
@@ -275,11 +280,12 @@ static int parse_args(int argc, char **argv, struct report_args *ra)
 }
 
 static int write_report(FILE *out, const struct report_args *ra, const struct analysis *a,
-			const struct analysis *b)
+			const struct analysis *const *runs)
 {
-	if (b)
-		return ra->format == FORMAT_JSON ? report_compare_json(out, a, b, &ra->ropt)
-						 : report_compare_text(out, a, b, &ra->ropt);
+	if (runs)
+		return ra->format == FORMAT_JSON ?
+		       report_compare_json(out, runs, ra->ncompare, &ra->ropt) :
+		       report_compare_text(out, runs, ra->ncompare, &ra->ropt);
 	switch (ra->format) {
 	case FORMAT_JSON:
 		return report_json(out, a, &ra->ropt);
@@ -292,8 +298,9 @@ static int write_report(FILE *out, const struct report_args *ra, const struct an
 	}
 }
 
+/* Write the report of a, or the comparison of runs (when not NULL). */
 static int output(const struct report_args *ra, const struct analysis *a,
-		  const struct analysis *b)
+		  const struct analysis *const *runs)
 {
 	FILE *out = ra->output ? fopen(ra->output, "w") : stdout;
 	int rc;
@@ -302,7 +309,7 @@ static int output(const struct report_args *ra, const struct analysis *a,
 		fprintf(stderr, "accessfs report: %s: %s\n", ra->output, strerror(errno));
 		return 1;
 	}
-	rc = write_report(out, ra, a, b);
+	rc = write_report(out, ra, a, runs);
 	if (fflush(out) != 0)
 		rc = -1;
 	if (rc < 0)
@@ -315,11 +322,57 @@ static int output(const struct report_args *ra, const struct analysis *a,
 	return rc < 0 ? 1 : 0;
 }
 
+/*
+ * --compare: the traces after --compare and any other trace arguments
+ * (more), each analysed on its own, then written side by side.  Returns
+ * the exit status.
+ */
+static int compare(struct report_args *ra, char **more, int nmore)
+{
+	struct analysis *runs;
+	const struct analysis **view;
+	size_t done = 0;
+	int rc = 1;
+
+	while (nmore-- > 0)
+		ra->compare[ra->ncompare++] = *more++;
+	if (ra->ncompare < 2 || ra->ncompare > REPORT_COMPARE_MAX) {
+		fprintf(stderr, "accessfs report: --compare takes 2 to %d traces, got %zu\n",
+			REPORT_COMPARE_MAX, ra->ncompare);
+		return 2;
+	}
+	if (ra->format == FORMAT_CSV || ra->format == FORMAT_HTML) {
+		fprintf(stderr, "accessfs report: --compare writes text or json, not %s\n",
+			format_names[ra->format]);
+		return 2;
+	}
+	runs = calloc(ra->ncompare, sizeof(*runs));
+	view = calloc(ra->ncompare, sizeof(*view));
+	if (!runs || !view) {
+		fprintf(stderr, "accessfs report: out of memory\n");
+		goto out;
+	}
+	for (; done < ra->ncompare; done++) {
+		analysis_init(&runs[done], false);
+		view[done] = &runs[done];
+		if (analyse(&runs[done], &ra->compare[done], 1, &ra->filter, NULL) != 0) {
+			done++;
+			goto out;
+		}
+	}
+	rc = output(ra, NULL, view);
+out:
+	for (size_t i = 0; i < done; i++)
+		analysis_free(&runs[i]);
+	free(runs);
+	free(view);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_args ra = { .ropt = { .top = REPORT_DEFAULT_TOP } };
-	struct analysis a, b;
-	bool compare;
+	struct analysis a;
 	int first, rc = 1;
 
 	event_filter_init(&ra.filter);
@@ -328,33 +381,23 @@ int cmd_report(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (first < 0)
-		return 2;
-	compare = ra.compare[0] != NULL;
-	if (compare && first < argc) {
-		fprintf(stderr, "accessfs report: --compare takes exactly two traces\n");
+	if (first < 0) {
+		free(ra.compare);
 		return 2;
 	}
-	if (compare && (ra.format == FORMAT_CSV || ra.format == FORMAT_HTML)) {
-		fprintf(stderr, "accessfs report: --compare writes text or json, not %s\n",
-			format_names[ra.format]);
-		return 2;
+	if (ra.compare) {
+		rc = compare(&ra, argv + first, argc - first);
+		free(ra.compare);
+		return rc;
 	}
-	if (!compare && first >= argc) {
+	if (first >= argc) {
 		usage(stderr);
 		return 2;
 	}
 	analysis_init(&a, false);
-	analysis_init(&b, false);
-	if (compare) {
-		if (analyse(&a, &ra.compare[0], 1, &ra.filter, NULL) == 0 &&
-		    analyse(&b, &ra.compare[1], 1, &ra.filter, NULL) == 0)
-			rc = output(&ra, &a, &b);
-	} else if (analyse(&a, argv + first, (size_t)(argc - first), &ra.filter,
-			   ra.format == FORMAT_HTML ? &ra.ropt : NULL) == 0) {
+	if (analyse(&a, argv + first, (size_t)(argc - first), &ra.filter,
+		    ra.format == FORMAT_HTML ? &ra.ropt : NULL) == 0)
 		rc = output(&ra, &a, NULL);
-	}
 	analysis_free(&a);
-	analysis_free(&b);
 	return rc;
 }

@@ -221,7 +221,7 @@ static void top_print_table(const char *what, struct io_tally_map *m, size_t row
 		if (v[i]->label[0])
 			printf("  %s\n", v[i]->label);
 		else
-			printf("  #%" PRIu64 "\n", v[i]->key - 1);
+			printf("  #%" PRIu64 "\n", v[i]->key);
 	}
 	if (n > rows)
 		printf("%8s ... %zu more\n", "", n - rows);

@@ -4,9 +4,14 @@
  * create files (see creds.h).  The caller's groups come from
  * fuse_req_getgroups(), which reads /proc: a few microseconds, paid only by
  * requests that create names, never by reads and writes, and not at all
- * when the caller already is who the daemon is (see creds_become).
+ * when the caller already is who the daemon is (see creds_become).  The
+ * umask costs two umask() calls per creating request, and the unshare of
+ * CLONE_FS once per worker thread.
  */
+#include <sched.h>
+#include <stdio.h>
 #include <sys/fsuid.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "creds.h"
@@ -65,4 +70,46 @@ void creds_restore(bool switched)
 	setfsuid(0);
 	setfsgid(0);
 	thread_setgroups(own_ngroups, own_groups);
+}
+
+/*
+ * The umask lives in the fs_struct that all threads share: a worker that
+ * set it would mask what the others create meanwhile.  Unsharing CLONE_FS
+ * gives this thread its own (cwd and root too: the daemon uses absolute
+ * paths and descriptors only).  A thread libfuse starts from this one
+ * shares this one's again, hence once per thread, not once per process.
+ */
+static bool thread_has_own_umask(void)
+{
+	static __thread int state;	/* 0 not tried, 1 own, -1 cannot */
+
+	if (!state) {
+		state = unshare(CLONE_FS) ? -1 : 1;
+		if (state < 0)
+			perror("accessfs: unshare(CLONE_FS), umask applied by the daemon");
+	}
+	return state > 0;
+}
+
+static __thread bool umask_set;
+
+mode_t creds_umask_become(fuse_req_t req, mode_t mode)
+{
+	mode_t caller = fuse_req_ctx(req)->umask;
+
+	if (!caller)
+		return mode;
+	if (!thread_has_own_umask())
+		return mode & ~caller;	/* right but for default ACLs */
+	umask(caller);
+	umask_set = true;
+	return mode;
+}
+
+void creds_umask_restore(void)
+{
+	if (!umask_set)
+		return;
+	umask(0);
+	umask_set = false;
 }

@@ -3,6 +3,9 @@
  * inode_table.c - remembered inodes: a hash table by (st_dev, st_ino), file
  * handles for identity, and a bounded LRU of O_PATH descriptors.
  *
+ * The table chains the nodes themselves (not lib/base's hash_index of
+ * positions): a node's address is its FUSE node id, so nodes never move.
+ *
  * Deliberately not one descriptor per node (as libfuse's passthrough_ll
  * keeps): a million remembered inodes would need a million descriptors.
  * Syscalls (openat, open_by_handle_at, close) are made outside the lock;
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "hash_index.h"
 #include "inode_table.h"
 
 #define INITIAL_BUCKETS	1024
@@ -39,9 +43,7 @@ struct inode_table {
 
 static size_t key_hash(uint64_t dev, uint64_t ino)
 {
-	uint64_t h = (ino ^ (dev << 32) ^ (dev >> 32)) * 0x9e3779b97f4a7c15ull;
-
-	return (size_t)(h >> 17);
+	return (size_t)hash_u64(ino ^ (dev << 32 | dev >> 32));
 }
 
 static struct inode_node **bucket_of(struct inode_table *t, uint64_t dev, uint64_t ino)

@@ -443,6 +443,12 @@ static int prepare(struct mount_cmd *c, struct accessfs_daemon *d)
 	d->trace_path = c->opts.notrace ? NULL : c->trace;
 	d->timeout = options_cache_timeout(&c->opts);
 	d->switch_creds = geteuid() == 0;
+	/*
+	 * The umask of whoever started us must not mask what callers create
+	 * (the kernel already gave their umask, see creds.h), nor the trace
+	 * and runtime files, whose modes are given exactly.
+	 */
+	umask(0);
 	creds_init();
 	return 0;
 }

@@ -6,7 +6,8 @@
  * node's O_PATH descriptor and replies; the trace call sits beside it.
  *
  * Creating operations run as the caller (creds.h) so new files get the
- * caller's owner.  Permission checks are the kernel's job when
+ * caller's owner, and with the caller's umask, so they get the mode the
+ * caller would get natively.  Permission checks are the kernel's job when
  * default_permissions is on; this file never re-implements them.
  */
 #include <errno.h>
@@ -245,19 +246,20 @@ struct new_object {
 	const char *target;	/* symlink */
 };
 
-static int make_object(int dirfd, const char *name, const struct new_object *o)
+/* mode is o->mode as creds_umask_become() returned it. */
+static int make_object(int dirfd, const char *name, const struct new_object *o, mode_t mode)
 {
 	int res;
 
 	switch (o->op) {
 	case TRACE_OP_MKDIR:
-		res = mkdirat(dirfd, name, o->mode);
+		res = mkdirat(dirfd, name, mode);
 		break;
 	case TRACE_OP_SYMLINK:
 		res = symlinkat(o->target, dirfd, name);
 		break;
 	default:
-		res = mknodat(dirfd, name, o->mode, o->rdev);
+		res = mknodat(dirfd, name, mode, o->rdev);
 		break;
 	}
 	return res ? -errno : 0;
@@ -280,7 +282,8 @@ static void afs_make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		goto out;
 	}
 	switched = creds_become(req, d->switch_creds);
-	res = make_object(fd, name, o);
+	res = make_object(fd, name, o, creds_umask_become(req, o->mode));
+	creds_umask_restore();
 	creds_restore(switched);
 	if (!res)
 		res = afs_lookup_entry(req, dir, fd, name, &e);

@@ -3,12 +3,13 @@
  * ops_fs.c - FUSE operations on the whole filesystem: init (what we ask of
  * the kernel, and where tracing starts), destroy, statfs, access.
  *
- * init decides the connection: no writeback cache unless asked (it would
- * turn write() calls into pid-0 writeback), synchronous reads unless asked
- * (the reading thread then sends its own readahead, so labels are exact),
- * 1 MiB writes, splice (without SPLICE_MOVE, measured slower) for large
- * read replies.  The trace writer is opened here because only now are the
- * negotiated values for its header known.
+ * init decides the connection: the caller's umask sent to us unapplied,
+ * no writeback cache unless asked (it would turn write() calls into pid-0
+ * writeback), synchronous reads unless asked (the reading thread then
+ * sends its own readahead, so labels are exact), 1 MiB writes, splice
+ * (without SPLICE_MOVE, measured slower) for large read replies.  The
+ * trace writer is opened here because only now are the negotiated values
+ * for its header known.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,13 @@ static void negotiate(const struct accessfs_daemon *d, struct fuse_conn_info *co
 	want(conn, FUSE_CAP_ASYNC_READ, d->opts.async_read);
 	want(conn, FUSE_CAP_SPLICE_WRITE, true);
 	want(conn, FUSE_CAP_HANDLE_KILLPRIV, false);	/* the kernel clears suid on write */
+	/*
+	 * The caller's umask is left to the backing filesystem (creds.h):
+	 * fuse_mknod(), fuse_mkdir() and fuse_create_open() in fs/fuse/dir.c
+	 * would otherwise apply it even under a default ACL, because a FUSE
+	 * superblock always has SB_POSIXACL and so must mask for itself.
+	 */
+	want(conn, FUSE_CAP_DONT_MASK, true);
 	if (d->opts.writeback && !(conn->want & FUSE_CAP_WRITEBACK_CACHE))
 		fprintf(stderr, "accessfs: the kernel offers no writeback cache; mounted without\n");
 	if (d->opts.max_readahead_set && d->opts.max_readahead < conn->max_readahead)

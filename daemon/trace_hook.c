@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "classify.h"
+#include "hash_index.h"
 #include "trace_hook.h"
 #include "trace_writer.h"
 
@@ -123,15 +124,12 @@ void op_trace_end(struct op_trace *t, int64_t result)
 	trace_writer_append(hook.writer, &t->ev);
 }
 
-/* FNV-1a of (parent, name): 0 is never returned, so a new node always records. */
+/* A hash of (parent, name): 0 is never returned, so a new node always records. */
 static uint64_t dentry_hash(uint64_t parent, const char *name)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = hash_bytes(HASH_BYTES_INIT, &parent, sizeof(parent));
 
-	for (int i = 0; i < 8; i++, parent >>= 8)
-		h = (h ^ (parent & 0xff)) * 0x100000001b3ull;
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 0x100000001b3ull;
+	h = hash_bytes(h, name, strlen(name));
 	return h ? h : 1;
 }
 

@@ -18,7 +18,7 @@ void analysis_free(struct analysis *a)
 		free(a->files[i]);
 	}
 	free(a->files);
-	free(a->index);
+	hash_index_free(&a->index);
 	run_stats_free(&a->run);
 	memset(a, 0, sizeof(*a));
 }
@@ -29,37 +29,44 @@ int analysis_add_trace(struct analysis *a, const char *path, const char *host,
 	return run_stats_add_trace(&a->run, path, host, header);
 }
 
-/* FNV-1a: paths are short and this is only the fallback of a pointer cache. */
-static size_t path_hash(const char *p, size_t len)
+static uint64_t path_hash(const char *p, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
-	return (size_t)h;
+	return hash_bytes(HASH_BYTES_INIT, p, len);
 }
 
-static int index_grow(struct analysis *a)
+struct path_key {
+	const struct analysis *a;
+	const char *path;
+	size_t len;
+};
+
+static bool path_is(const void *ctx, uint32_t item)
 {
-	size_t cap = a->index_cap ? a->index_cap : 256;
-	size_t *idx;
+	const struct path_key *k = ctx;
+	const struct analysis_file *f = k->a->files[item];
 
-	while (cap <= a->nfiles * 2)
-		cap *= 2;
-	idx = calloc(cap, sizeof(*idx));
+	return f->path_len == k->len && memcmp(f->path, k->path, k->len) == 0;
+}
 
-	if (!idx)
+/* The file of path, or NULL. */
+static struct analysis_file *find_path(const struct analysis *a, const char *path, size_t len)
+{
+	struct path_key k = { a, path, len };
+	uint32_t i = hash_index_find(&a->index, path_hash(path, len), path_is, &k);
+
+	return i == HASH_INDEX_NONE ? NULL : a->files[i];
+}
+
+/* Index every file at its current position. */
+static int index_all(struct analysis *a)
+{
+	hash_index_free(&a->index);
+	if (hash_index_reserve(&a->index, a->nfiles) < 0)
 		return -1;
-	for (size_t i = 0; i < a->nfiles; i++) {
-		size_t h = path_hash(a->files[i]->path, a->files[i]->path_len) & (cap - 1);
-
-		while (idx[h])
-			h = (h + 1) & (cap - 1);
-		idx[h] = i + 1;
-	}
-	free(a->index);
-	a->index = idx;
-	a->index_cap = cap;
+	for (size_t i = 0; i < a->nfiles; i++)
+		if (hash_index_add(&a->index, path_hash(a->files[i]->path, a->files[i]->path_len),
+				   (uint32_t)i) < 0)
+			return -1;
 	return 0;
 }
 
@@ -92,36 +99,25 @@ static struct analysis_file *new_file(struct analysis *a, const char *path, size
 	return f;
 }
 
-/* The index slot holding path, or the empty slot where it would go. */
-static size_t probe(const struct analysis *a, const char *path, size_t len)
-{
-	size_t h = path_hash(path, len) & (a->index_cap - 1);
-
-	for (; a->index[h]; h = (h + 1) & (a->index_cap - 1)) {
-		const struct analysis_file *f = a->files[a->index[h] - 1];
-
-		if (f->path_len == len && memcmp(f->path, path, len) == 0)
-			break;
-	}
-	return h;
-}
-
 static struct analysis_file *file_of(struct analysis *a, const char *path, size_t len)
 {
-	size_t h;
+	struct path_key k = { a, path, len };
+	uint64_t h;
+	uint32_t i;
 
 	if (a->last_file && len == a->last_file->path_len &&
 	    memcmp(a->last_file->path, path, len) == 0)
 		return a->last_file;
-	if (a->nfiles * 2 >= a->index_cap && index_grow(a) < 0)
-		return NULL;
-	h = probe(a, path, len);
-	if (!a->index[h]) {
+	h = path_hash(path, len);
+	i = hash_index_find(&a->index, h, path_is, &k);
+	if (i == HASH_INDEX_NONE) {
 		if (!new_file(a, path, len))
 			return NULL;
-		a->index[h] = a->nfiles;
+		i = (uint32_t)(a->nfiles - 1);
+		if (hash_index_add(&a->index, h, i) < 0)
+			return NULL;
 	}
-	a->last_file = a->files[a->index[h] - 1];
+	a->last_file = a->files[i];
 	return a->last_file;
 }
 
@@ -168,16 +164,11 @@ void analysis_sample_first(struct analysis *a, size_t n)
 static struct analysis_file *known_file(struct analysis *a, const struct analysis_event *e)
 {
 	struct analysis_path_cache *c = path_cache_slot(a, e);
-	struct analysis_file *f = NULL;
-	size_t h;
+	struct analysis_file *f;
 
 	if (e->path_stable && c->path == e->path && c->trace == e->trace)
 		return c->file;
-	if (!a->index_cap)
-		return NULL;
-	h = probe(a, e->path, e->path_len);
-	if (a->index[h])
-		f = a->files[a->index[h] - 1];
+	f = find_path(a, e->path, e->path_len);
 	if (e->path_stable)
 		*c = (struct analysis_path_cache){ e->path, e->trace, f };
 	return f;
@@ -212,21 +203,14 @@ void analysis_finish(struct analysis *a)
 	qsort(a->files, a->nfiles, sizeof(a->files[0]), by_bytes_then_path);
 	run_stats_sort_processes(&a->run);
 	/* Positions moved: index them again for analysis_find(). */
-	free(a->index);
-	a->index = NULL;
-	a->index_cap = 0;
 	a->last_file = NULL;
 	memset(a->path_cache, 0, sizeof(a->path_cache));
-	index_grow(a);	/* on failure analysis_find() finds nothing */
+	if (index_all(a) < 0)	/* then analysis_find() finds nothing */
+		hash_index_free(&a->index);
 	a->sorted = true;
 }
 
 const struct analysis_file *analysis_find(const struct analysis *a, const char *path)
 {
-	size_t h;
-
-	if (!a->index_cap)
-		return NULL;
-	h = probe(a, path, strlen(path));
-	return a->index[h] ? a->files[a->index[h] - 1] : NULL;
+	return find_path(a, path, strlen(path));
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "trace_format.h"
 #include "file_stats.h"
+#include "hash_index.h"
 #include "run_stats.h"
 
 /* Direct-mapped cache of stable path pointers: a power of two. */
@@ -30,8 +31,7 @@ struct analysis {
 	struct run_stats run;
 	struct analysis_file **files;
 	size_t nfiles, files_cap;
-	size_t *index;		/* open addressing: file indexes + 1 */
-	size_t index_cap;
+	struct hash_index index;	/* path -> position in files */
 	bool keep_samples;
 	bool sorted;
 	struct analysis_file *last_file;	/* consecutive events mostly share a file */

@@ -49,13 +49,19 @@ static const char *const fcounter_descs[] = {
 };
 
 static const uint64_t size_bucket_max[] = {
-#define X(suffix, max) max,
+#define X(suffix, max, label) max,
 	FILE_STATS_SIZE_BUCKETS(X)
 #undef X
 };
 
 static const char *const size_bucket_names[] = {
-#define X(suffix, max) #suffix,
+#define X(suffix, max, label) #suffix,
+	FILE_STATS_SIZE_BUCKETS(X)
+#undef X
+};
+
+static const char *const size_bucket_labels[] = {
+#define X(suffix, max, label) label,
 	FILE_STATS_SIZE_BUCKETS(X)
 #undef X
 };
@@ -129,6 +135,11 @@ uint64_t file_stats_size_bucket_min(unsigned int b)
 const char *file_stats_size_bucket_name(unsigned int b)
 {
 	return b < ARRAY_SIZE(size_bucket_names) ? size_bucket_names[b] : "?";
+}
+
+const char *file_stats_size_bucket_label(unsigned int b)
+{
+	return b < ARRAY_SIZE(size_bucket_labels) ? size_bucket_labels[b] : "?";
 }
 
 static unsigned int size_bucket_of(uint64_t bytes)

@@ -51,21 +51,23 @@ const char *report_method_phrase(unsigned int m);
 unsigned int report_method_of(const struct trace_event *ev);
 
 /*
- * Darshan's request-size buckets: X(suffix, largest size in the bucket).
- * As in Darshan, the upper edge belongs to the bucket: 100 is "0_100",
- * 101 is "100_1K", 1024 is "100_1K".
+ * Darshan's request-size buckets: X(suffix, largest size in the bucket,
+ * label).  As in Darshan, the upper edge belongs to the bucket: 100 is
+ * "0_100", 101 is "100_1K", 1024 is "100_1K".  The suffix is part of the
+ * counter names (a schema); the label is how text and HTML show it, and
+ * Darshan's "K" is 1024, so it reads KiB.
  */
 #define FILE_STATS_SIZE_BUCKETS(X)			\
-	X(0_100, 100)					\
-	X(100_1K, 1024)					\
-	X(1K_10K, 10240)				\
-	X(10K_100K, 102400)				\
-	X(100K_1M, 1048576)				\
-	X(1M_4M, 4194304)				\
-	X(4M_10M, 10485760)				\
-	X(10M_100M, 104857600)				\
-	X(100M_1G, 1073741824)				\
-	X(1G_PLUS, UINT64_MAX)
+	X(0_100, 100, "0-100 B")			\
+	X(100_1K, 1024, "100 B-1 KiB")			\
+	X(1K_10K, 10240, "1-10 KiB")			\
+	X(10K_100K, 102400, "10-100 KiB")		\
+	X(100K_1M, 1048576, "100 KiB-1 MiB")		\
+	X(1M_4M, 4194304, "1-4 MiB")			\
+	X(4M_10M, 10485760, "4-10 MiB")			\
+	X(10M_100M, 104857600, "10-100 MiB")		\
+	X(100M_1G, 1073741824, "100 MiB-1 GiB")		\
+	X(1G_PLUS, UINT64_MAX, ">= 1 GiB")
 
 #define FILE_STATS_TOP 4	/* ACCESS1..4, STRIDE1..4 */
 
@@ -112,9 +114,9 @@ unsigned int report_method_of(const struct trace_event *ev);
 	X(ACCESSFS_READAHEAD_BYTES, "bytes read beyond what the program asked for, where known") \
 	X(ACCESSFS_READAHEAD_KNOWN_READS, "reads whose readahead share is known")
 
-#define FILE_STATS_SIZE_READ(suffix, max) \
+#define FILE_STATS_SIZE_READ(suffix, max, label) \
 	X(POSIX_SIZE_READ_##suffix, "reads of this size range (bytes)")
-#define FILE_STATS_SIZE_WRITE(suffix, max) \
+#define FILE_STATS_SIZE_WRITE(suffix, max, label) \
 	X(POSIX_SIZE_WRITE_##suffix, "writes of this size range (bytes)")
 
 enum file_stats_counter {
@@ -152,9 +154,10 @@ const char *file_stats_counter_name(unsigned int c);
 const char *file_stats_counter_desc(unsigned int c);
 const char *file_stats_fcounter_name(unsigned int c);
 const char *file_stats_fcounter_desc(unsigned int c);
-/* The smallest size in size bucket b (0..9) and its suffix ("100_1K"). */
+/* The smallest size in size bucket b (0..9), its suffix ("100_1K") and label ("100 B-1 KiB"). */
 uint64_t file_stats_size_bucket_min(unsigned int b);
 const char *file_stats_size_bucket_name(unsigned int b);
+const char *file_stats_size_bucket_label(unsigned int b);
 #define FILE_STATS_SIZE_BUCKET_COUNT 10
 
 /* Bounded candidates for the most common values (space-saving counting). */

@@ -100,44 +100,27 @@ uint64_t io_tally_write_bytes(const struct io_tally *t)
 	return t->bytes[IO_WRITE_SYSCALL] + t->bytes[IO_WRITE_BACK] + t->bytes[IO_WRITE_OTHER];
 }
 
-/* Keys are stored +1 so that key 0 (the kernel's pid) can be counted too. */
-static struct io_tally_entry *map_slot(struct io_tally_entry *e, size_t cap, uint64_t key)
-{
-	size_t i = (size_t)((key + 1) * 0x9e3779b97f4a7c15ull) & (cap - 1);
-
-	while (e[i].key && e[i].key != key + 1)
-		i = (i + 1) & (cap - 1);
-	return &e[i];
-}
-
-static int map_grow(struct io_tally_map *m)
-{
-	size_t cap = m->capacity ? m->capacity * 2 : 64;
-	struct io_tally_entry *e = calloc(cap, sizeof(*e));
-
-	if (!e)
-		return -1;
-	for (size_t i = 0; i < m->capacity; i++)
-		if (m->entries[i].key)
-			*map_slot(e, cap, m->entries[i].key - 1) = m->entries[i];
-	free(m->entries);
-	m->entries = e;
-	m->capacity = cap;
-	return 0;
-}
-
 struct io_tally_entry *io_tally_map_get(struct io_tally_map *m, uint64_t key)
 {
-	struct io_tally_entry *e;
+	uint64_t h = hash_u64(key);	/* a bijection: no key compare needed */
+	uint32_t i = hash_index_find(&m->index, h, NULL, NULL);
 
-	if ((m->count + 1) * 2 > m->capacity && map_grow(m) < 0)
-		return NULL;
-	e = map_slot(m->entries, m->capacity, key);
-	if (!e->key) {
-		e->key = key + 1;
-		m->count++;
+	if (i != HASH_INDEX_NONE)
+		return &m->entries[i];
+	if (m->count == m->capacity) {
+		size_t cap = m->capacity ? m->capacity * 2 : 64;
+		struct io_tally_entry *e = realloc(m->entries, cap * sizeof(*e));
+
+		if (!e)
+			return NULL;
+		m->entries = e;
+		m->capacity = cap;
 	}
-	return e;
+	if (hash_index_add(&m->index, h, (uint32_t)m->count) < 0)
+		return NULL;
+	memset(&m->entries[m->count], 0, sizeof(m->entries[0]));
+	m->entries[m->count].key = key;
+	return &m->entries[m->count++];
 }
 
 static uint64_t entry_bytes(const struct io_tally_entry *e)
@@ -160,8 +143,8 @@ struct io_tally_entry **io_tally_map_sorted(const struct io_tally_map *m, size_t
 	*n = 0;
 	if (!v)
 		return NULL;
-	for (size_t i = 0; i < m->capacity; i++)
-		if (m->entries[i].key && m->entries[i].tally.requests)
+	for (size_t i = 0; i < m->count; i++)
+		if (m->entries[i].tally.requests)
 			v[(*n)++] = &m->entries[i];
 	qsort(v, *n, sizeof(*v), by_bytes_desc);
 	return v;
@@ -169,12 +152,13 @@ struct io_tally_entry **io_tally_map_sorted(const struct io_tally_map *m, size_t
 
 void io_tally_map_clear(struct io_tally_map *m)
 {
-	for (size_t i = 0; i < m->capacity; i++)
+	for (size_t i = 0; i < m->count; i++)
 		memset(&m->entries[i].tally, 0, sizeof(m->entries[i].tally));
 }
 
 void io_tally_map_free(struct io_tally_map *m)
 {
 	free(m->entries);
+	hash_index_free(&m->index);
 	memset(m, 0, sizeof(*m));
 }

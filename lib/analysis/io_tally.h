@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hash_index.h"
 #include "trace_format.h"
 
 /* X(enum-suffix, column heading) */
@@ -52,11 +53,13 @@ struct io_tally_entry {
 };
 
 struct io_tally_map {
-	struct io_tally_entry *entries;	/* open addressing; key 0 never used */
+	struct io_tally_entry *entries;	/* in order of first sight */
 	size_t count, capacity;
+	struct hash_index index;	/* key -> position in entries */
 };
 
-/* The entry for key (created zeroed, label empty), or NULL out of memory. */
+/* The entry for key (created zeroed, label empty), or NULL out of memory;
+ * valid until the next get on the same map. */
 struct io_tally_entry *io_tally_map_get(struct io_tally_map *m, uint64_t key);
 /* Entries with requests, largest bytes first, in a new array of *n (free it). */
 struct io_tally_entry **io_tally_map_sorted(const struct io_tally_map *m, size_t *n);

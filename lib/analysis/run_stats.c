@@ -22,7 +22,7 @@ void run_stats_free(struct run_stats *rs)
 	for (size_t i = 0; i < rs->nhosts; i++)
 		free(rs->hosts[i].name);
 	free(rs->procs);
-	free(rs->proc_index);
+	hash_index_free(&rs->proc_index);
 	free(rs->traces);
 	free(rs->hosts);
 	free(rs->timeline);
@@ -80,51 +80,29 @@ void run_stats_end_trace(struct run_stats *rs, unsigned int i, const struct run_
 	t->torn_tail = end->torn_tail;
 }
 
-static size_t proc_hash(unsigned int host, uint32_t pid)
+/* A bijection of (host, pid): equal hashes are equal keys. */
+static uint64_t proc_hash(unsigned int host, uint32_t pid)
 {
-	return (size_t)(((uint64_t)host << 32 | pid) * 0x9e3779b97f4a7c15ull >> 20);
-}
-
-static int proc_index_grow(struct run_stats *rs)
-{
-	size_t cap = rs->proc_index_cap ? rs->proc_index_cap * 2 : 64;
-	size_t *idx = calloc(cap, sizeof(*idx));
-
-	if (!idx)
-		return -1;
-	for (size_t i = 0; i < rs->nprocs; i++) {
-		size_t h = proc_hash(rs->procs[i].host, rs->procs[i].pid) & (cap - 1);
-
-		while (idx[h])
-			h = (h + 1) & (cap - 1);
-		idx[h] = i + 1;
-	}
-	free(rs->proc_index);
-	rs->proc_index = idx;
-	rs->proc_index_cap = cap;
-	return 0;
+	return hash_u64((uint64_t)host << 32 | pid);
 }
 
 static struct run_process *process_of(struct run_stats *rs, unsigned int host, uint32_t pid,
 				      const struct trace_proc *proc)
 {
 	struct run_process *p;
-	size_t h;
+	uint64_t h;
+	uint32_t i;
 
 	if (rs->last_proc) {
 		p = &rs->procs[rs->last_proc - 1];
 		if (p->host == host && p->pid == pid)
 			return p;
 	}
-	if (rs->nprocs * 2 >= rs->proc_index_cap && proc_index_grow(rs) < 0)
-		return NULL;
-	h = proc_hash(host, pid) & (rs->proc_index_cap - 1);
-	for (; rs->proc_index[h]; h = (h + 1) & (rs->proc_index_cap - 1)) {
-		p = &rs->procs[rs->proc_index[h] - 1];
-		if (p->host == host && p->pid == pid) {
-			rs->last_proc = rs->proc_index[h];
-			return p;
-		}
+	h = proc_hash(host, pid);
+	i = hash_index_find(&rs->proc_index, h, NULL, NULL);
+	if (i != HASH_INDEX_NONE) {
+		rs->last_proc = i + 1;
+		return &rs->procs[i];
 	}
 	if (rs->nprocs == rs->procs_cap) {
 		size_t cap = rs->procs_cap ? rs->procs_cap * 2 : 16;
@@ -141,10 +119,9 @@ static struct run_process *process_of(struct run_stats *rs, unsigned int host, u
 	p->pid = pid;
 	p->comm = dup_or_empty(pid == 0 ? "[kernel]" : proc ? proc->comm : NULL);
 	p->exe = dup_or_empty(proc ? proc->exe : NULL);
-	if (!p->comm || !p->exe)
+	if (!p->comm || !p->exe || hash_index_add(&rs->proc_index, h, (uint32_t)rs->nprocs) < 0)
 		return NULL;
-	rs->proc_index[h] = ++rs->nprocs;
-	rs->last_proc = rs->nprocs;
+	rs->last_proc = ++rs->nprocs;
 	return p;
 }
 
@@ -250,8 +227,11 @@ static int by_bytes_desc(const void *a, const void *b)
 void run_stats_sort_processes(struct run_stats *rs)
 {
 	qsort(rs->procs, rs->nprocs, sizeof(rs->procs[0]), by_bytes_desc);
-	free(rs->proc_index);
-	rs->proc_index = NULL;
-	rs->proc_index_cap = 0;
+	/* Positions moved: index them again (on failure, later lookups add anew). */
+	hash_index_free(&rs->proc_index);
+	for (size_t i = 0; i < rs->nprocs; i++)
+		if (hash_index_add(&rs->proc_index, proc_hash(rs->procs[i].host, rs->procs[i].pid),
+				   (uint32_t)i) < 0)
+			break;
 	rs->last_proc = 0;
 }

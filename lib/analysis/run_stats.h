@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include "trace_format.h"
 #include "file_stats.h"
+#include "hash_index.h"
 
 #define RUN_TIMELINE_BINS 512
 #define RUN_TIMELINE_MIN_BIN_NS 10000000ull	/* 10 ms */
@@ -70,8 +71,7 @@ struct run_stats {
 	uint64_t first_ns, last_ns;	/* run time span of all events */
 	struct run_process *procs;
 	size_t nprocs, procs_cap;
-	size_t *proc_index;	/* open addressing table of indexes + 1 */
-	size_t proc_index_cap;
+	struct hash_index proc_index;	/* (host, pid) -> position in procs */
 	size_t last_proc;	/* index + 1 of the last process found: runs of events share one */
 	struct run_trace *traces;
 	size_t ntraces;

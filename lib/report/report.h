@@ -3,7 +3,7 @@
  * report.h - the outputs of "accessfs report": text for a terminal, JSON
  * (schema_version 1, see doc/report.md), CSV (one row per file and
  * method), one self-contained HTML page, and the side-by-side comparison
- * of two runs.  Each reads a finished analysis and writes to a stdio
+ * of runs.  Each reads a finished analysis and writes to a stdio
  * stream; none of them computes a statistic the analysis does not have.
  */
 #ifndef ACCESSFS_REPORT_H
@@ -29,19 +29,33 @@ int report_json(FILE *out, const struct analysis *a, const struct report_options
 int report_csv(FILE *out, const struct analysis *a, const struct report_options *o);
 int report_html(FILE *out, const struct analysis *a, const struct report_options *o);
 
-/* Side by side: A and B matched by path, with ratios B/A. */
-int report_compare_text(FILE *out, const struct analysis *a, const struct analysis *b,
+/*
+ * Runs side by side: runs[0] is the baseline A, the others B, C... (at most
+ * REPORT_COMPARE_MAX), matched by path, with each one's ratio to A.
+ */
+#define REPORT_COMPARE_MAX 26	/* one letter each */
+int report_compare_text(FILE *out, const struct analysis *const *runs, size_t n,
 			const struct report_options *o);
-int report_compare_json(FILE *out, const struct analysis *a, const struct analysis *b,
+int report_compare_json(FILE *out, const struct analysis *const *runs, size_t n,
 			const struct report_options *o);
 
+/* One finding: a sentence, and the files it is about (none: about the run). */
+struct report_finding {
+	const char *text;	/* one line, no newline: "20 files (a ... t): ..." */
+	const char *kind;	/* "read_method", "refetch", "writeback_trigger", "lost"... */
+	const struct analysis_file *const *files;	/* most bytes first */
+	size_t nfiles;
+	uint64_t bytes;		/* moved by those files, which orders the findings */
+};
+
 /*
- * Plain-language findings for the top files and the run, where they are
- * clear-cut; emit() is called once per finding (one line, no newline).
+ * Plain-language findings where they are clear-cut: about the top files
+ * (grouped over files that share one, worst first), then about the run.
+ * emit() is called once per finding; f is valid only during the call.
  * Returns how many there were.
  */
 size_t report_findings(const struct analysis *a, size_t top,
-		       void (*emit)(void *ctx, const char *line), void *ctx);
+		       void (*emit)(void *ctx, const struct report_finding *f), void *ctx);
 
 /* Helpers shared by the outputs (lib/report_units.c). */
 #define REPORT_UNIT_LEN 24

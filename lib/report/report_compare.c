@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * report_compare.c - two runs side by side ("--compare A B"): the same
- * workload under two access methods or mount options.  Per file (matched
- * by path) and in total: requests, bytes, re-fetch, readahead, latency and
- * wall time, with the ratio B/A, and each side's mix of methods.  It
- * compares what the analyses counted; it does not judge which is better.
+ * report_compare.c - runs side by side ("--compare A B [C...]"): the same
+ * workload under several access methods or mount options, the first run
+ * the baseline.  Per file (matched by path) and in total: requests, bytes,
+ * re-fetch, readahead, latency and wall time, with each run's ratio to the
+ * baseline (B/A, C/A...), and each run's mix of methods.  It compares what
+ * the analyses counted; it does not judge which is better.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,77 +137,147 @@ static void method_mix(char *buf, size_t len, const struct summary *s)
 		snprintf(buf, len, "-");
 }
 
-static void text_block(FILE *out, const struct summary *a, const struct summary *b)
+/* Run i's name: "A", "B"... (upper for text, lower for JSON keys). */
+static char run_letter(size_t i, bool upper)
 {
-	char x[3][REPORT_UNIT_LEN], mix[2][256];
-
-	for (size_t i = 0; i < NMETRICS; i++) {
-		uint64_t va = metric(a, i), vb = metric(b, i);
-
-		if (a->present && b->present && va)
-			snprintf(x[2], sizeof(x[2]), "%.2f", (double)vb / (double)va);
-		else
-			snprintf(x[2], sizeof(x[2]), "-");
-		fprintf(out, "  %-20s %12s %12s %8s\n", metrics[i].label, format_metric(x[0], a, i),
-			format_metric(x[1], b, i), x[2]);
-	}
-	method_mix(mix[0], sizeof(mix[0]), a);
-	method_mix(mix[1], sizeof(mix[1]), b);
-	fprintf(out, "  methods A: %s\n  methods B: %s\n", mix[0], mix[1]);
+	return (char)((upper ? 'A' : 'a') + i);
 }
 
-static void trace_line(FILE *out, const char *side, const struct analysis *a)
+/* v against the baseline's: "1.50", or "-" when either is missing or the baseline 0. */
+static const char *ratio_text(char buf[REPORT_UNIT_LEN], const struct summary *base,
+			      const struct summary *s, size_t i)
+{
+	if (base->present && s->present && metric(base, i))
+		snprintf(buf, REPORT_UNIT_LEN, "%.2f", (double)metric(s, i) / (double)metric(base, i));
+	else
+		snprintf(buf, REPORT_UNIT_LEN, "-");
+	return buf;
+}
+
+/*
+ * Column widths: two runs keep the layout --compare always had; more runs
+ * get narrower columns so that four still fit 80 columns.
+ */
+static int value_width(size_t n)
+{
+	return n == 2 ? 12 : 8;
+}
+
+static int ratio_width(size_t n)
+{
+	return n == 2 ? 8 : 6;
+}
+
+static void text_header(FILE *out, const char *title, size_t n)
+{
+	char name[8];
+
+	fprintf(out, "\n%-22s", title);
+	for (size_t r = 0; r < n; r++)
+		fprintf(out, " %*c", value_width(n), run_letter(r, true));
+	for (size_t r = 1; r < n; r++) {
+		snprintf(name, sizeof(name), "%c/A", run_letter(r, true));
+		fprintf(out, " %*s", ratio_width(n), name);
+	}
+	fputc('\n', out);
+}
+
+static void text_block(FILE *out, const struct summary *s, size_t n)
+{
+	char x[REPORT_UNIT_LEN], mix[256];
+
+	for (size_t i = 0; i < NMETRICS; i++) {
+		fprintf(out, "  %-20s", metrics[i].label);
+		for (size_t r = 0; r < n; r++)
+			fprintf(out, " %*s", value_width(n), format_metric(x, &s[r], i));
+		for (size_t r = 1; r < n; r++)
+			fprintf(out, " %*s", ratio_width(n), ratio_text(x, &s[0], &s[r], i));
+		fputc('\n', out);
+	}
+	for (size_t r = 0; r < n; r++) {
+		method_mix(mix, sizeof(mix), &s[r]);
+		fprintf(out, "  methods %c: %s\n", run_letter(r, true), mix);
+	}
+}
+
+static void trace_line(FILE *out, size_t i, const struct analysis *a)
 {
 	const struct run_trace *t = a->run.ntraces ? &a->run.traces[0] : NULL;
 
-	fprintf(out, "%s: %s", side, t ? t->path : "?");
+	fprintf(out, "%c: %s", run_letter(i, true), t ? t->path : "?");
 	if (t && t->mount_options[0])
 		fprintf(out, " (mount options %s)", t->mount_options);
 	fputc('\n', out);
 }
 
-/* Paths of A and B, A's first in A's order, then B's that A lacks. */
-static const char **union_paths(const struct analysis *a, const struct analysis *b, size_t *n)
+/* Every run's paths, the baseline's first in its order, then each run's new ones. */
+static const char **union_paths(const struct analysis *const *runs, size_t nruns, size_t *n)
 {
-	const char **v = malloc((a->nfiles + b->nfiles + 1) * sizeof(*v));
+	size_t total = 1;
+	const char **v;
 
+	for (size_t r = 0; r < nruns; r++)
+		total += runs[r]->nfiles;
+	v = malloc(total * sizeof(*v));
 	*n = 0;
 	if (!v)
 		return NULL;
-	for (size_t i = 0; i < a->nfiles; i++)
-		v[(*n)++] = a->files[i]->path;
-	for (size_t i = 0; i < b->nfiles; i++)
-		if (!analysis_find(a, b->files[i]->path))
-			v[(*n)++] = b->files[i]->path;
+	for (size_t r = 0; r < nruns; r++) {
+		for (size_t i = 0; i < runs[r]->nfiles; i++) {
+			const char *path = runs[r]->files[i]->path;
+			size_t seen = 0;
+
+			while (seen < r && !analysis_find(runs[seen], path))
+				seen++;
+			if (seen == r)
+				v[(*n)++] = path;
+		}
+	}
 	return v;
 }
 
-int report_compare_text(FILE *out, const struct analysis *a, const struct analysis *b,
+/* Each run's summary of one path (absent where the run lacks the file). */
+static void summarize_path(struct summary *s, const struct analysis *const *runs, size_t n,
+			   const char *path)
+{
+	for (size_t r = 0; r < n; r++)
+		summarize_file(&s[r], analysis_find(runs[r], path));
+}
+
+static void summarize_runs(struct summary *s, const struct analysis *const *runs, size_t n)
+{
+	for (size_t r = 0; r < n; r++)
+		summarize_run(&s[r], runs[r]);
+}
+
+int report_compare_text(FILE *out, const struct analysis *const *runs, size_t n,
 			const struct report_options *o)
 {
-	struct summary sa, sb;
-	const char **paths;
-	size_t n;
+	struct summary *s = calloc(n, sizeof(*s));
+	const char **paths = NULL;
+	size_t npaths = 0;
 
-	fprintf(out, "accessfs report --compare\n");
-	trace_line(out, "A", a);
-	trace_line(out, "B", b);
-	fprintf(out, "\n%-22s %12s %12s %8s\n", "total", "A", "B", "B/A");
-	summarize_run(&sa, a);
-	summarize_run(&sb, b);
-	text_block(out, &sa, &sb);
-	paths = union_paths(a, b, &n);
-	if (!paths)
+	if (s)
+		paths = union_paths(runs, n, &npaths);
+	if (!paths) {
+		free(s);
 		return -1;
-	for (size_t i = 0; i < n && i < o->top; i++) {
-		summarize_file(&sa, analysis_find(a, paths[i]));
-		summarize_file(&sb, analysis_find(b, paths[i]));
-		fprintf(out, "\n%s\n", paths[i]);
-		text_block(out, &sa, &sb);
 	}
-	if (n > o->top)
-		fprintf(out, "\n(%zu more files; --top N shows more)\n", n - o->top);
+	fprintf(out, "accessfs report --compare\n");
+	for (size_t r = 0; r < n; r++)
+		trace_line(out, r, runs[r]);
+	text_header(out, "total", n);
+	summarize_runs(s, runs, n);
+	text_block(out, s, n);
+	for (size_t i = 0; i < npaths && i < o->top; i++) {
+		summarize_path(s, runs, n, paths[i]);
+		fprintf(out, "\n%s\n", paths[i]);
+		text_block(out, s, n);
+	}
+	if (npaths > o->top)
+		fprintf(out, "\n(%zu more files; --top N shows more)\n", npaths - o->top);
 	free(paths);
+	free(s);
 	return ferror(out) ? -1 : 0;
 }
 
@@ -227,20 +298,28 @@ static void json_side(struct json_writer *w, const char *name, const struct summ
 	jw_end_object(w);
 }
 
-static void json_pair(struct json_writer *w, const struct summary *a, const struct summary *b)
+/* "a": SIDE, "b": SIDE, ..., then "ratio_b_a": {...}, "ratio_c_a": {...}... */
+static void json_sides(struct json_writer *w, const struct summary *s, size_t n)
 {
-	json_side(w, "a", a);
-	json_side(w, "b", b);
-	jw_object(w, "ratio_b_a");
-	for (size_t i = 0; i < NMETRICS; i++) {
-		uint64_t va = metric(a, i), vb = metric(b, i);
+	char key[16];
 
-		if (a->present && b->present && va)
-			jw_double(w, metrics[i].key, (double)vb / (double)va);
-		else
-			jw_int_or_null(w, metrics[i].key, -1);
+	for (size_t r = 0; r < n; r++) {
+		snprintf(key, sizeof(key), "%c", run_letter(r, false));
+		json_side(w, key, &s[r]);
 	}
-	jw_end_object(w);
+	for (size_t r = 1; r < n; r++) {
+		snprintf(key, sizeof(key), "ratio_%c_a", run_letter(r, false));
+		jw_object(w, key);
+		for (size_t i = 0; i < NMETRICS; i++) {
+			uint64_t base = metric(&s[0], i);
+
+			if (s[0].present && s[r].present && base)
+				jw_double(w, metrics[i].key, (double)metric(&s[r], i) / (double)base);
+			else
+				jw_int_or_null(w, metrics[i].key, -1);
+		}
+		jw_end_object(w);
+	}
 }
 
 static const char *first_trace(const struct analysis *a)
@@ -248,43 +327,47 @@ static const char *first_trace(const struct analysis *a)
 	return a->run.ntraces ? a->run.traces[0].path : "";
 }
 
-int report_compare_json(FILE *out, const struct analysis *a, const struct analysis *b,
+int report_compare_json(FILE *out, const struct analysis *const *runs, size_t n,
 			const struct report_options *o)
 {
-	size_t shown = o->top_given ? o->top : SIZE_MAX;
-	struct summary sa, sb;
+	size_t shown = o->top_given ? o->top : SIZE_MAX, npaths = 0;
+	struct summary *s = calloc(n, sizeof(*s));
+	const char **paths = NULL;
 	struct json_writer w;
-	const char **paths;
-	size_t n;
+	char key[4];
 
-	paths = union_paths(a, b, &n);
-	if (!paths)
+	if (s)
+		paths = union_paths(runs, n, &npaths);
+	if (!paths) {
+		free(s);
 		return -1;
+	}
 	jw_init(&w, out);
 	jw_object(&w, NULL);
 	jw_u64(&w, "schema_version", REPORT_SCHEMA_VERSION);
 	jw_object(&w, "compare");
-	jw_string(&w, "a", first_trace(a));
-	jw_string(&w, "b", first_trace(b));
+	for (size_t r = 0; r < n; r++) {
+		snprintf(key, sizeof(key), "%c", run_letter(r, false));
+		jw_string(&w, key, first_trace(runs[r]));
+	}
 	jw_end_object(&w);
-	summarize_run(&sa, a);
-	summarize_run(&sb, b);
+	summarize_runs(s, runs, n);
 	jw_object(&w, "total");
-	json_pair(&w, &sa, &sb);
+	json_sides(&w, s, n);
 	jw_end_object(&w);
 	jw_array(&w, "files");
-	for (size_t i = 0; i < n && i < shown; i++) {
-		summarize_file(&sa, analysis_find(a, paths[i]));
-		summarize_file(&sb, analysis_find(b, paths[i]));
+	for (size_t i = 0; i < npaths && i < shown; i++) {
+		summarize_path(s, runs, n, paths[i]);
 		fputc('\n', out);
 		jw_object(&w, NULL);
 		jw_string(&w, "path", paths[i]);
-		json_pair(&w, &sa, &sb);
+		json_sides(&w, s, n);
 		jw_end_object(&w);
 	}
 	jw_end_array(&w);
 	jw_end_object(&w);
 	fputc('\n', out);
 	free(paths);
+	free(s);
 	return ferror(out) ? -1 : 0;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * report_html.c - the report as ONE self-contained HTML page: inline SVG
- * and CSS only, no script, no font, nothing fetched from the network, so
- * it opens anywhere, offline, years later.  Per top file: offset against
+ * report_html.c - the report as ONE self-contained HTML page: inline SVG,
+ * CSS and one small inline script (sorting the overview), no font, nothing
+ * fetched from the network, so it opens anywhere, offline, years later.
+ * First the overview of every file shown (report_html_overview.c), then
+ * per top file: offset against
  * time (circles are reads, squares writes, coloured by method), a heat
  * strip of how often each region was fetched, the request-size
  * histogram; for the run: bytes per second per method.  Its size is
@@ -10,7 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "report.h"
+#include "report_html.h"
 
 #define PLOT_W 960
 #define PLOT_H 240
@@ -24,7 +26,7 @@ static const char *colour(unsigned int m)
 	return report_method_colour(m);
 }
 
-static void html_text(FILE *out, const char *s, size_t len)
+void html_text(FILE *out, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		switch (s[i]) {
@@ -37,7 +39,7 @@ static void html_text(FILE *out, const char *s, size_t len)
 	}
 }
 
-static void html_str(FILE *out, const char *s)
+void html_str(FILE *out, const char *s)
 {
 	html_text(out, s, strlen(s));
 }
@@ -51,6 +53,11 @@ static const char style[] =
 	".legend span{display:inline-block;margin-right:14px}"
 	".sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}"
 	"svg{display:block;margin:4px 0}svg text{font:11px sans-serif;fill:#444}"
+	"#overview{margin-top:8px}#overview td{padding:1px 6px;white-space:nowrap}"
+	"#overview th[data-key]{cursor:pointer}#overview th[data-key]:hover{background:#ddd}"
+	"#overview td.strip,#overview th.axis{padding:0 0 0 8px}#overview svg{margin:0}"
+	"#overview a{color:inherit;text-decoration:none}#overview tbody tr:hover{background:#f6f6f6}"
+	".track{fill:#e9eef2}"
 	".note{color:#666;font-size:12px}";
 
 /* Methods that appear anywhere in the run, for the legend. */
@@ -207,15 +214,17 @@ static void size_histogram(FILE *out, const struct method_stats *t)
 		fprintf(out, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#009e73\">"
 			"<title>writes %llu</title></rect>", x + slot / 2, HIST_H - hw, slot / 2 - 6,
 			hw, (unsigned long long)w);
-		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-			x + slot / 2, HIST_H + 14, file_stats_size_bucket_name(b));
+		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x + slot / 2,
+			HIST_H + 14);
+		html_str(out, file_stats_size_bucket_label(b));	/* ">= 1 GiB" */
+		fputs("</text>", out);
 		if (r || w)
 			fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%llu/%llu</text>",
 				x + slot / 2, HIST_H + 27, (unsigned long long)r,
 				(unsigned long long)w);
 	}
-	fputs("</svg>\n<p class=\"note\">request sizes in bytes: reads (blue) / writes "
-	      "(green)</p>\n", out);
+	fputs("</svg>\n<p class=\"note\">request sizes: reads (blue) / writes (green), "
+	      "counts under each size range (upper edge included)</p>\n", out);
 }
 
 static void method_table(FILE *out, const struct file_stats *f)
@@ -247,11 +256,12 @@ static void method_table(FILE *out, const struct file_stats *f)
 	fputs("</table>\n", out);
 }
 
-static void file_section(FILE *out, const struct analysis_file *af, const struct run_stats *rs)
+static void file_section(FILE *out, const struct analysis_file *af, size_t i,
+			 const struct run_stats *rs)
 {
 	const struct method_stats *t = &af->stats.total;
 
-	fputs("<h3>", out);
+	fprintf(out, "<h3 id=\"" HTML_FILE_ID "\">", i);
 	html_text(out, af->path, af->path_len);
 	fputs("</h3>\n", out);
 	method_table(out, &af->stats);
@@ -265,10 +275,10 @@ static void file_section(FILE *out, const struct analysis_file *af, const struct
 	size_histogram(out, t);
 }
 
-static void html_finding(void *ctx, const char *line)
+static void html_finding(void *ctx, const struct report_finding *f)
 {
 	fputs("<li>", ctx);
-	html_str(ctx, line);
+	html_str(ctx, f->text);
 	fputs("</li>\n", ctx);
 }
 
@@ -306,6 +316,7 @@ int report_html(FILE *out, const struct analysis *a, const struct report_options
 		a->nfiles, shown);
 	traces_list(out, rs);
 	legend(out, rs);
+	html_overview(out, a, shown);
 	fputs("<h2>Findings</h2>\n<ul>\n", out);
 	if (!report_findings(a, shown, html_finding, out))
 		fputs("<li>none clear-cut</li>\n", out);
@@ -313,7 +324,7 @@ int report_html(FILE *out, const struct analysis *a, const struct report_options
 	timeline(out, rs);
 	fputs("<h2>Files</h2>\n", out);
 	for (size_t i = 0; i < shown; i++)
-		file_section(out, a->files[i], rs);
+		file_section(out, a->files[i], i, rs);
 	fputs("</body></html>\n", out);
 	return ferror(out) ? -1 : 0;
 }

@@ -155,9 +155,25 @@ static void timeline(struct json_writer *w, const struct run_stats *rs)
 	jw_end_object(w);
 }
 
-static void json_finding(void *ctx, const char *line)
+static void json_finding(void *ctx, const struct report_finding *f)
 {
-	jw_string(ctx, NULL, line);
+	jw_string(ctx, NULL, f->text);
+}
+
+/* The same findings with what they are about, for programs. */
+static void json_finding_detail(void *ctx, const struct report_finding *f)
+{
+	struct json_writer *w = ctx;
+
+	jw_object(w, NULL);
+	jw_string(w, "kind", f->kind);
+	jw_string(w, "text", f->text);
+	jw_u64(w, "bytes", f->bytes);
+	jw_array(w, "files");
+	for (size_t i = 0; i < f->nfiles; i++)
+		jw_string_len(w, NULL, f->files[i]->path, f->files[i]->path_len);
+	jw_end_array(w);
+	jw_end_object(w);
 }
 
 int report_json(FILE *out, const struct analysis *a, const struct report_options *o)
@@ -187,8 +203,12 @@ int report_json(FILE *out, const struct analysis *a, const struct report_options
 	for (size_t i = 0; i < shown; i++)
 		file_object(&w, a->files[i]);
 	jw_end_array(&w);
+	/* Findings are about the files text would show, so that both say the same. */
 	jw_array(&w, "findings");
-	report_findings(a, shown, json_finding, &w);
+	report_findings(a, shown < o->top ? shown : o->top, json_finding, &w);
+	jw_end_array(&w);
+	jw_array(&w, "findings_detail");
+	report_findings(a, shown < o->top ? shown : o->top, json_finding_detail, &w);
 	jw_end_array(&w);
 	jw_end_object(&w);
 	fputc('\n', out);

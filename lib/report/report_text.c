@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * report_text.c - the report for a terminal: the top files by bytes, each
- * with one row per access method, then the run's totals, the traces'
- * health and the findings.  Every row fits 80 columns; numbers are
+ * with one row per access method and its requests by size, then the run's
+ * totals, the traces' health and the findings.  Every row fits 80 columns; numbers are
  * compact (64.0M) here, exact in JSON and CSV.
  */
 #include <stdio.h>
@@ -19,6 +19,26 @@ static void print_path(FILE *out, const char *path, size_t len, int width)
 		fprintf(out, "%-*s", width, path);
 	else
 		fprintf(out, "...%s", path + len - (size_t)(width - 3));
+}
+
+/* lead, then line wrapped at spaces to 80 columns, continued after cont. */
+static void print_wrapped(FILE *out, const char *lead, const char *cont, const char *line)
+{
+	size_t width = 80 - strlen(lead);
+
+	while (strlen(line) > width) {
+		size_t cut = width;
+
+		while (cut > 0 && line[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			break;	/* one long word: let it overflow */
+		fprintf(out, "%s%.*s\n", lead, (int)cut, line);
+		line += cut + 1;
+		lead = cont;
+		width = 80 - strlen(cont);
+	}
+	fprintf(out, "%s%s\n", lead, line);
 }
 
 static void method_header(FILE *out)
@@ -55,6 +75,27 @@ static void method_row(FILE *out, const char *name, const struct method_stats *s
 		report_duration(b[7], latency_hist_percentile(&s->latency, 99)));
 }
 
+/* "  reads by size: 100 KiB-1 MiB 64, 1-10 KiB 1": the buckets that have requests. */
+static void size_line(FILE *out, const char *dir, const struct method_stats *t,
+		      unsigned int first_bucket)
+{
+	char line[512], lead[32];
+	size_t used = 0;
+
+	for (unsigned int b = 0; b < FILE_STATS_SIZE_BUCKET_COUNT; b++) {
+		uint64_t n = t->c[first_bucket + b];
+
+		if (n && used < sizeof(line))
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s %llu",
+						 used ? ", " : "", file_stats_size_bucket_label(b),
+						 (unsigned long long)n);
+	}
+	if (!used)
+		return;
+	snprintf(lead, sizeof(lead), "  %s by size: ", dir);
+	print_wrapped(out, lead, "    ", line);
+}
+
 static void file_block(FILE *out, const struct analysis_file *af)
 {
 	const struct method_stats *t = &af->stats.total;
@@ -84,6 +125,8 @@ static void file_block(FILE *out, const struct analysis_file *af)
 	}
 	if (rows > 1)
 		method_row(out, "all", t);
+	size_line(out, "reads", t, POSIX_SIZE_READ_0_100);
+	size_line(out, "writes", t, POSIX_SIZE_WRITE_0_100);
 }
 
 static void run_methods(FILE *out, const struct run_stats *rs)
@@ -179,24 +222,9 @@ static void traces_health(FILE *out, const struct run_stats *rs)
 			(unsigned long long)rs->unknown, (unsigned long long)rs->unlabelled);
 }
 
-/* "  - " then the line wrapped at spaces to 80 columns, continued with 4 spaces. */
-static void print_finding(void *ctx, const char *line)
+static void print_finding(void *ctx, const struct report_finding *f)
 {
-	const char *lead = "  - ";
-	size_t width = 80 - 4;
-
-	while (strlen(line) > width) {
-		size_t cut = width;
-
-		while (cut > 0 && line[cut] != ' ')
-			cut--;
-		if (cut == 0)
-			break;	/* one long word: let it overflow */
-		fprintf(ctx, "%s%.*s\n", lead, (int)cut, line);
-		line += cut + 1;
-		lead = "    ";
-	}
-	fprintf(ctx, "%s%s\n", lead, line);
+	print_wrapped(ctx, "  - ", "    ", f->text);
 }
 
 int report_text(FILE *out, const struct analysis *a, const struct report_options *o)

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "crc32c.h"
+#include "hash_index.h"
 #include "trace_encode.h"
 #include "trace_reader.h"
 #include "trace_reader_mem.h"
@@ -48,11 +49,7 @@ struct dentry_ent {
 	char *path;			/* cache, valid for at_ns in [lo, hi) */
 	size_t path_len;
 	uint64_t lo, hi;
-};
-
-struct id_slot {			/* open-addressing hash: id -> range */
-	uint64_t id;
-	uint32_t first, count;		/* count 0: empty slot */
+	uint32_t run;			/* on the first of a file_id's entries: how many */
 };
 
 struct header_field {
@@ -102,12 +99,10 @@ struct trace_reader {
 
 	struct dentry_ent *dentries;
 	size_t ndentries, dentries_cap;
-	struct id_slot *files;
-	size_t files_mask;
+	struct hash_index files;	/* file_id -> its first dentry (sorted by id) */
 	struct trace_proc *procs;
 	size_t nprocs, procs_cap;
-	struct id_slot *tids;
-	size_t tids_mask;
+	struct hash_index tids;		/* tid -> its latest PROC record */
 
 	uint64_t data_start;		/* the first block */
 	uint64_t events_from;		/* the events pass starts here (open_from) */
@@ -165,49 +160,6 @@ static char *arena_strndup(struct trace_reader *r, const char *s, size_t n)
 static void read_block_header(const uint8_t *p, struct trace_block_header *h)
 {
 	memcpy(h, p, HDR);
-}
-
-static uint64_t hash_id(uint64_t id)
-{
-	id ^= id >> 33;
-	id *= 0xff51afd7ed558ccdull;
-	id ^= id >> 33;
-	return id;
-}
-
-static const struct id_slot *id_find(const struct id_slot *tab, size_t mask, uint64_t id)
-{
-	if (!tab)
-		return NULL;
-	for (size_t i = hash_id(id) & mask;; i = (i + 1) & mask) {
-		if (!tab[i].count)
-			return NULL;
-		if (tab[i].id == id)
-			return &tab[i];
-	}
-}
-
-static struct id_slot *id_table_new(size_t n, size_t *mask)
-{
-	size_t cap = 16;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	*mask = cap - 1;
-	return calloc(cap, sizeof(struct id_slot));
-}
-
-static void id_insert(struct id_slot *tab, size_t mask, uint64_t id, uint32_t first)
-{
-	size_t i = hash_id(id) & mask;
-
-	while (tab[i].count && tab[i].id != id)
-		i = (i + 1) & mask;
-	if (!tab[i].count) {
-		tab[i].id = id;
-		tab[i].first = first;
-	}
-	tab[i].count++;
 }
 
 static int grow(void **arr, size_t *cap, size_t n, size_t elem)
@@ -561,20 +513,30 @@ static int build_indexes(struct trace_reader *r)
 {
 	if (r->ndentries)
 		qsort(r->dentries, r->ndentries, sizeof(*r->dentries), dentry_cmp);
-	r->files = id_table_new(r->ndentries, &r->files_mask);
-	r->tids = id_table_new(r->nprocs, &r->tids_mask);
-	if (!r->files || !r->tids)
+	if (hash_index_reserve(&r->files, r->ndentries) < 0 ||
+	    hash_index_reserve(&r->tids, r->nprocs) < 0)
 		return -1;
-	for (size_t i = 0; i < r->ndentries; i++)
-		id_insert(r->files, r->files_mask, r->dentries[i].file_id, (uint32_t)i);
+	for (size_t i = 0, first = 0; i < r->ndentries; i++) {
+		if (i && r->dentries[i].file_id == r->dentries[first].file_id) {
+			r->dentries[first].run++;
+			continue;
+		}
+		first = i;
+		r->dentries[i].run = 1;
+		if (hash_index_add(&r->files, hash_u64(r->dentries[i].file_id), (uint32_t)i) < 0)
+			return -1;
+	}
 	/* The latest PROC record of a tid wins (exec changes comm). */
 	for (size_t i = 0; i < r->nprocs; i++) {
-		struct id_slot *s = (struct id_slot *)id_find(r->tids, r->tids_mask, r->procs[i].tid);
+		uint64_t h = hash_u64(r->procs[i].tid);
+		uint32_t seen = hash_index_find(&r->tids, h, NULL, NULL);
 
-		if (!s)
-			id_insert(r->tids, r->tids_mask, r->procs[i].tid, (uint32_t)i);
-		else if (r->procs[i].time_ns >= r->procs[s->first].time_ns)
-			s->first = (uint32_t)i;
+		if (seen == HASH_INDEX_NONE) {
+			if (hash_index_add(&r->tids, h, (uint32_t)i) < 0)
+				return -1;
+		} else if (r->procs[i].time_ns >= r->procs[seen].time_ns) {
+			hash_index_replace(&r->tids, h, (uint32_t)i);
+		}
 	}
 	return 0;
 }
@@ -723,9 +685,9 @@ void trace_reader_close(struct trace_reader *r)
 	}
 	free(r->fields);
 	free(r->dentries);
-	free(r->files);
+	hash_index_free(&r->files);
 	free(r->procs);
-	free(r->tids);
+	hash_index_free(&r->tids);
 	free(r->blocks);
 	free(r->runs);
 	free(r->name);
@@ -751,9 +713,9 @@ uint32_t trace_reader_version(const struct trace_reader *r)
 
 const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_t tid)
 {
-	const struct id_slot *s = id_find(r->tids, r->tids_mask, tid);
+	uint32_t i = hash_index_find(&r->tids, hash_u64(tid), NULL, NULL);
 
-	return s ? &r->procs[s->first] : NULL;
+	return i == HASH_INDEX_NONE ? NULL : &r->procs[i];
 }
 
 size_t trace_reader_proc_count(const struct trace_reader *r)
@@ -992,14 +954,14 @@ int trace_run_next(struct trace_run *run, struct trace_event *ev)
 static struct dentry_ent *dentry_at(struct trace_reader *r, uint64_t file_id, uint64_t at_ns,
 				    uint64_t *lo, uint64_t *hi)
 {
-	const struct id_slot *s = id_find(r->files, r->files_mask, file_id);
-	size_t a, b;
+	uint32_t first = hash_index_find(&r->files, hash_u64(file_id), NULL, NULL);
+	size_t a, b, end;
 
-	if (!s)
+	if (first == HASH_INDEX_NONE)
 		return NULL;
 	/* The last entry with time_ns <= at_ns, else the first. */
-	a = s->first;
-	b = s->first + s->count;
+	a = first;
+	b = end = first + r->dentries[first].run;
 	while (b - a > 1) {
 		size_t mid = a + (b - a) / 2;
 
@@ -1008,8 +970,8 @@ static struct dentry_ent *dentry_at(struct trace_reader *r, uint64_t file_id, ui
 		else
 			b = mid;
 	}
-	*lo = a == s->first ? 0 : r->dentries[a].time_ns;
-	*hi = a + 1 < s->first + s->count ? r->dentries[a + 1].time_ns : UINT64_MAX;
+	*lo = a == first ? 0 : r->dentries[a].time_ns;
+	*hi = a + 1 < end ? r->dentries[a + 1].time_ns : UINT64_MAX;
 	return &r->dentries[a];
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * test_inode_table.c - the daemon's inode table (fs/inode_table.c) on a
+ * test_inode_table.c - the daemon's inode table (daemon/inode_table.c) on a
  * real temporary directory: lookup/forget counting, many keys (hash
  * collisions and growth), concurrent lookups, the bound on cached O_PATH
  * descriptors, and descriptors in use never being closed.

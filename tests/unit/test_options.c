@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * test_options.c - the mount option parser (fs/options.c): defaults, what
+ * test_options.c - the mount option parser (daemon/options.c): defaults, what
  * each option sets, bad values refused with a message, allow_other
  * implying default_permissions, generic mount options handed to libfuse.
  */
