@@ -1,21 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_report.c - "accessfs report TRACE...": read traces, feed their events
- * to the analysis (lib/analysis/analysis.h) and write one of the report formats
- * (lib/report/report.h).  This file only does the plumbing: options, opening
- * traces, resolving each event's path and process, aligning the clocks of
- * traces from several hosts on their wall-clock start.  It computes no
- * statistic itself.
+ * to the analysis (lib/analysis/analysis.h) and write one of the report
+ * formats (lib/report/report.h).  This file only does the plumbing:
+ * options, and handing the events of the event source
+ * (lib/trace/event_source.h: clocks aligned, paths and processes resolved,
+ * filtered) to the analysis.  It computes no statistic itself.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "commands.h"
 #include "analysis.h"
-#include "event_filter.h"
+#include "event_source.h"
 #include "report.h"
 #include "trace_reader.h"
 
@@ -25,42 +24,6 @@ static const char *const format_names[] = {
 	[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
 	[FORMAT_HTML] = "html",
 };
-
-/* One open trace and how its clock maps to the run's. */
-struct input {
-	const char *path;
-	struct trace_reader *r;
-	int64_t wall_ns;	/* start_wall, ns since the epoch; 0 if absent */
-	uint64_t mono_ns;	/* start_mono_ns; 0 if absent */
-	int64_t offset_ns;	/* added to (start_ns - mono_ns) to get run time */
-	unsigned int index;	/* in the analysis */
-};
-
-/* RFC 3339 ("2026-11-28T03:20:07.123456789Z" or "+01:00") to ns since the epoch. */
-static int64_t parse_rfc3339(const char *s)
-{
-	struct tm tm = { 0 };
-	int64_t frac = 0, scale = 1000000000;
-	int tz_h = 0, tz_m = 0, n = 0;
-	char sign = 0;
-
-	if (sscanf(s, "%d-%d-%dT%d:%d:%d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-		   &tm.tm_min, &tm.tm_sec, &n) != 6)
-		return 0;
-	s += n;
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			if (scale > 1) {
-				scale /= 10;
-				frac += (*s - '0') * scale;
-			}
-	if ((*s == '+' || *s == '-') && sscanf(s + 1, "%d:%d", &tz_h, &tz_m) == 2)
-		sign = *s;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return ((int64_t)timegm(&tm) - (sign == '-' ? -1 : sign ? 1 : 0) *
-		(tz_h * 3600 + tz_m * 60)) * 1000000000 + frac;
-}
 
 static uint64_t header_u64(const struct trace_reader *r, unsigned int key, uint64_t dflt)
 {
@@ -76,96 +39,49 @@ static int header_flag(const struct trace_reader *r, unsigned int key)
 	return v && *v ? atoi(v) : -1;
 }
 
-static int open_input(struct input *in, struct analysis *a)
+/* Tell the analysis about trace i of src; its index there, or -1. */
+static int add_trace(struct analysis *a, const struct event_source *src, size_t i)
 {
+	const struct trace_reader *r = event_source_reader(src, i);
 	struct run_trace h = { 0 };
-	char err[512];
-	int i;
 
-	in->r = trace_reader_open(in->path, err, sizeof(err));
-	if (!in->r) {
-		fprintf(stderr, "accessfs report: %s\n", err);
-		return -1;
-	}
-	h.writeback_cache = header_flag(in->r, TRACE_HDR_writeback_cache);
-	h.classify = header_flag(in->r, TRACE_HDR_classify);
-	if (trace_reader_header(in->r, TRACE_HDR_label_source))
+	h.writeback_cache = header_flag(r, TRACE_HDR_writeback_cache);
+	h.classify = header_flag(r, TRACE_HDR_classify);
+	if (trace_reader_header(r, TRACE_HDR_label_source))
 		snprintf(h.label_source, sizeof(h.label_source), "%s",
-			 trace_reader_header(in->r, TRACE_HDR_label_source));
-	h.max_readahead = header_u64(in->r, TRACE_HDR_max_readahead, 0);
-	h.mount_options = (char *)trace_reader_header(in->r, TRACE_HDR_mount_options);
-	in->mono_ns = header_u64(in->r, TRACE_HDR_start_mono_ns, 0);
-	if (trace_reader_header(in->r, TRACE_HDR_start_wall))
-		in->wall_ns = parse_rfc3339(trace_reader_header(in->r, TRACE_HDR_start_wall));
-	i = analysis_add_trace(a, in->path, trace_reader_header(in->r, TRACE_HDR_host), &h);
-	if (i < 0) {
-		fprintf(stderr, "accessfs report: out of memory\n");
-		return -1;
-	}
-	in->index = (unsigned int)i;
-	return 0;
+			 trace_reader_header(r, TRACE_HDR_label_source));
+	h.max_readahead = header_u64(r, TRACE_HDR_max_readahead, 0);
+	h.mount_options = (char *)trace_reader_header(r, TRACE_HDR_mount_options);
+	return analysis_add_trace(a, event_source_path(src, i),
+				  trace_reader_header(r, TRACE_HDR_host), &h);
 }
 
-/* "dir/name" into buf (parent "" is the root); false if it does not fit. */
-static bool entry_path(char *buf, size_t size, const char *parent, size_t parent_len,
-		       const struct trace_event *ev, size_t *len)
-{
-	size_t sep = parent_len ? 1 : 0;
-
-	if (parent_len + sep + ev->name_len + 1 > size)
-		return false;
-	memcpy(buf, parent, parent_len);
-	buf[parent_len] = '/';
-	memcpy(buf + parent_len + sep, ev->name, ev->name_len);
-	*len = parent_len + sep + ev->name_len;
-	buf[*len] = '\0';
-	return true;
-}
-
-/* Run time of an event: ns since the earliest trace's start. */
-static uint64_t run_time(const struct input *in, const struct trace_event *ev)
-{
-	int64_t t = (int64_t)(ev->start_ns - in->mono_ns) + in->offset_ns;
-
-	return t > 0 ? (uint64_t)t : 0;
-}
-
-/* Hand each event of in that passes the filter to account (analysis_add, analysis_sample). */
-static int read_events(struct input *in, struct analysis *a, struct event_filter *flt,
+/*
+ * Hand each selected event to account (analysis_add, analysis_sample), as
+ * the analysis names files: the mount root is "/", a file the trace never
+ * named "<inode N>".
+ */
+static int read_events(struct event_source *src, const int *index, struct analysis *a,
 		       int (*account)(struct analysis *, const struct analysis_event *))
 {
-	struct trace_event ev;
-	static char entry[8192];
+	struct source_event se;
 	char unnamed[48];
 	int rc;
 
-	event_filter_set_start(flt, in->mono_ns);
-	while ((rc = trace_reader_next(in->r, &ev)) == 1) {
-		struct analysis_event e = { .ev = &ev, .trace = in->index };
+	while ((rc = event_source_next(src, &se)) == 1) {
+		struct analysis_event e = {
+			.ev = se.ev, .trace = (unsigned int)index[se.trace], .t_ns = se.t_ns,
+			.path = se.entry, .path_len = se.entry_len, .path_stable = se.entry_stable,
+			.proc = se.proc,
+		};
 
-		if (!in->mono_ns) {	/* no start in the header: the first event is 0 */
-			in->mono_ns = ev.start_ns;
-			event_filter_set_start(flt, in->mono_ns);
-		}
-		e.t_ns = run_time(in, &ev);
-		e.proc = trace_reader_proc_at_time(in->r, ev.tid, ev.start_ns);
-		if (ev.file_id)
-			e.path = trace_reader_path(in->r, ev.file_id, ev.start_ns, &e.path_len);
-		e.path_stable = e.path != NULL;	/* the reader's table, until it is closed */
-		if (e.path && ev.name_len && trace_op_names_entry(ev.op) &&
-		    entry_path(entry, sizeof(entry), e.path, e.path_len, &ev, &e.path_len)) {
-			e.path = entry;
-			e.path_stable = false;
-		}
-		if (!event_filter_match(flt, &ev, e.path, e.proc))
-			continue;
 		if (e.path && e.path_len == 0) {	/* the mount root */
 			e.path = "/";
 			e.path_len = 1;
 		}
-		if (ev.file_id && !e.path) {
+		if (se.ev->file_id && !e.path) {
 			e.path_len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
-						      (unsigned long long)ev.file_id);
+						      (unsigned long long)se.ev->file_id);
 			e.path = unnamed;
 		}
 		if (account(a, &e) < 0) {
@@ -174,53 +90,63 @@ static int read_events(struct input *in, struct analysis *a, struct event_filter
 		}
 	}
 	if (rc < 0) {
-		fprintf(stderr, "accessfs report: %s\n", trace_reader_error(in->r));
+		fprintf(stderr, "accessfs report: %s\n", event_source_error(src));
 		return -1;
 	}
 	return 0;
 }
 
-static int read_input(struct input *in, struct analysis *a, struct event_filter *flt)
+/* What each trace's reader said about its end, for the run statistics. */
+static void end_traces(struct analysis *a, const struct event_source *src, const int *index)
 {
-	struct trace_reader_summary sum;
-	struct run_trace end = { 0 };
+	for (size_t i = 0; i < event_source_count(src); i++) {
+		const struct trace_reader *r = event_source_reader(src, i);
+		struct trace_reader_summary sum;
+		struct run_trace end = { 0 };
 
-	if (read_events(in, a, flt, analysis_add) < 0)
-		return -1;
-	if (trace_reader_warning(in->r))
-		fprintf(stderr, "accessfs report: warning: %s\n", trace_reader_warning(in->r));
-	trace_reader_summary(in->r, &sum);
-	end.events = sum.events;
-	end.lost = sum.lost;
-	end.clean_end = sum.clean_end;
-	end.torn_tail = sum.torn_tail;
-	end.torn_bytes = sum.torn_bytes;
-	end.label_fallbacks = sum.label_late + sum.label_nocause;
-	run_stats_end_trace(&a->run, in->index, &end);
-	return 0;
+		if (trace_reader_warning(r))
+			fprintf(stderr, "accessfs report: warning: %s\n", trace_reader_warning(r));
+		trace_reader_summary(r, &sum);
+		end.events = sum.events;
+		end.lost = sum.lost;
+		end.clean_end = sum.clean_end;
+		end.torn_tail = sum.torn_tail;
+		end.torn_bytes = sum.torn_bytes;
+		end.label_fallbacks = sum.label_late + sum.label_nocause;
+		run_stats_end_trace(&a->run, (unsigned int)index[i], &end);
+	}
+}
+
+static struct event_source *open_source(char **paths, size_t n, const struct event_filter *flt)
+{
+	struct event_source *src;
+	char err[512];
+
+	/* File order: what the analysis has always been fed. */
+	src = event_source_open((const char *const *)paths, n, flt, EVENT_ORDER_FILE, err,
+				sizeof(err));
+	if (!src)
+		fprintf(stderr, "accessfs report: %s\n", err);
+	return src;
 }
 
 /*
  * Read the traces again to sample the requests of the files shown, so that
  * memory for samples grows with --top, not with the files in the trace.
  */
-static int sample_shown(struct input *in, size_t n, struct analysis *a,
+static int sample_shown(char **paths, size_t n, const int *index, struct analysis *a,
 			struct event_filter *flt, size_t shown)
 {
-	char err[512];
+	struct event_source *src;
+	int rc;
 
 	analysis_sample_first(a, shown);
-	for (size_t i = 0; i < n; i++) {
-		trace_reader_close(in[i].r);
-		in[i].r = trace_reader_open(in[i].path, err, sizeof(err));
-		if (!in[i].r) {
-			fprintf(stderr, "accessfs report: reading again for plots: %s\n", err);
-			return -1;
-		}
-		if (read_events(&in[i], a, flt, analysis_sample) < 0)
-			return -1;
-	}
-	return 0;
+	src = open_source(paths, n, flt);
+	if (!src)
+		return -1;
+	rc = read_events(src, index, a, analysis_sample);
+	event_source_close(src);
+	return rc;
 }
 
 /*
@@ -230,30 +156,27 @@ static int sample_shown(struct input *in, size_t n, struct analysis *a,
 static int analyse(struct analysis *a, char **paths, size_t n, struct event_filter *flt,
 		   const struct report_options *plots)
 {
-	struct input *in = calloc(n, sizeof(*in));
-	int64_t origin = 0;
-	int rc = 0;
+	struct event_source *src = open_source(paths, n, flt);
+	int *index = calloc(n ? n : 1, sizeof(*index));
+	int rc = src && index ? 0 : -1;
 
-	if (!in)
-		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		in[i].path = paths[i];
-		rc = open_input(&in[i], a);
-		if (rc == 0 && in[i].wall_ns && (!origin || in[i].wall_ns < origin))
-			origin = in[i].wall_ns;
+		index[i] = add_trace(a, src, i);
+		if (index[i] < 0) {
+			fprintf(stderr, "accessfs report: out of memory\n");
+			rc = -1;
+		}
 	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		in[i].offset_ns = in[i].wall_ns ? in[i].wall_ns - origin : 0;
-		rc = read_input(&in[i], a, flt);
-	}
+	if (rc == 0)
+		rc = read_events(src, index, a, analysis_add);
+	if (rc == 0)
+		end_traces(a, src, index);
+	event_source_close(src);
 	if (rc == 0)
 		analysis_finish(a);
 	if (rc == 0 && plots)
-		rc = sample_shown(in, n, a, flt, report_files_shown(a, plots, true));
-	for (size_t i = 0; i < n; i++)
-		if (in[i].r)
-			trace_reader_close(in[i].r);
-	free(in);
+		rc = sample_shown(paths, n, index, a, flt, report_files_shown(a, plots, true));
+	free(index);
 	return rc;
 }
 
@@ -310,15 +233,10 @@ static int parse_args(int argc, char **argv, struct report_args *ra)
 		{ "top", required_argument, NULL, 't' },
 		{ "compare", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "path", required_argument, NULL, 'F' },
-		{ "pid", required_argument, NULL, 'F' },
-		{ "comm", required_argument, NULL, 'F' },
-		{ "op", required_argument, NULL, 'F' },
-		{ "since", required_argument, NULL, 'F' },
-		{ "until", required_argument, NULL, 'F' },
+		EVENT_FILTER_LONG_OPTIONS,
 		{ 0 },
 	};
-	char name[32], err[256];
+	char err[256];
 	int c, idx;
 
 	optind = 1;
@@ -348,9 +266,9 @@ static int parse_args(int argc, char **argv, struct report_args *ra)
 			while (optind < argc && argv[optind][0] != '-')
 				ra->compare[ra->ncompare++] = argv[optind++];
 			break;
-		case 'F':
-			snprintf(name, sizeof(name), "--%s", opts[idx].name);
-			if (event_filter_option(&ra->filter, name, optarg, err, sizeof(err)) != 1) {
+		case EVENT_FILTER_GETOPT:
+			if (event_filter_getopt(&ra->filter, &opts[idx], optarg, err,
+						sizeof(err)) < 0) {
 				fprintf(stderr, "accessfs report: %s\n", err);
 				return -1;
 			}

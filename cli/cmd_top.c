@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
+#include "event_source.h"
 #include "io_tally.h"
 #include "mount_table.h"
 #include "runtime_file.h"
@@ -38,6 +39,9 @@
 
 struct top {
 	struct trace_follow *follow;
+	struct event_filter filter;
+	bool filter_started;	/* --since and --until count from the trace's start */
+	char entry[8192];
 	struct io_tally_map files, procs;
 	struct io_tally interval;
 	bool first;		/* the first frame covers the trace so far */
@@ -173,10 +177,16 @@ static void top_count(void *arg, struct trace_reader *r, const struct trace_even
 {
 	struct top *t = arg;
 	struct io_tally_entry *file, *proc;
-	const struct trace_proc *p;
-	const char *path;
-	size_t len;
+	struct source_event e;
 
+	if (!t->filter_started) {
+		uint64_t start = event_source_header_start(r);
+
+		event_filter_set_start(&t->filter, start ? start : ev->start_ns);
+		t->filter_started = true;
+	}
+	if (!event_source_resolve(r, ev, &t->filter, t->entry, sizeof(t->entry), &e))
+		return;
 	if (!io_tally_add(&t->interval, ev))
 		return;
 	file = io_tally_map_get(&t->files, ev->file_id);
@@ -185,12 +195,12 @@ static void top_count(void *arg, struct trace_reader *r, const struct trace_even
 		return;
 	io_tally_add(&file->tally, ev);
 	io_tally_add(&proc->tally, ev);
-	if (!file->label[0] && (path = trace_reader_path(r, ev->file_id, ev->start_ns, &len)))
-		snprintf(file->label, sizeof(file->label), "/%.*s", (int)len, path);
+	if (!file->label[0] && e.path)
+		snprintf(file->label, sizeof(file->label), "/%.*s", (int)e.path_len, e.path);
 	if (!proc->label[0] && ev->pid == 0)
 		snprintf(proc->label, sizeof(proc->label), "(kernel)");
-	else if (!proc->label[0] && (p = trace_reader_proc(r, ev->tid)))
-		snprintf(proc->label, sizeof(proc->label), "%s[%u]", p->comm, ev->pid);
+	else if (!proc->label[0] && e.proc)
+		snprintf(proc->label, sizeof(proc->label), "%s[%u]", e.proc->comm, ev->pid);
 }
 
 static void top_print_table(const char *what, struct io_tally_map *m, size_t rows)
@@ -257,16 +267,20 @@ static void top_wait(double seconds, bool keys)
 		top_quit = 1;
 }
 
-static int top_parse(int argc, char **argv, uint64_t *iterations, const char **target)
+static int top_parse(int argc, char **argv, struct top *t, uint64_t *iterations,
+		     const char **target)
 {
 	static const struct option opts[] = {
 		{ "once", no_argument, NULL, '1' },
 		{ "help", no_argument, NULL, 'h' },
+		EVENT_FILTER_LONG_OPTIONS,
 		{ 0 }
 	};
-	int c;
+	char err[256];
+	int c, idx;
 
-	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+	event_filter_init(&t->filter);
+	while ((c = getopt_long(argc, argv, "n:h", opts, &idx)) != -1) {
 		switch (c) {
 		case 'n':
 			if (size_arg_parse("accessfs top", "-n", optarg, iterations) < 0)
@@ -275,10 +289,18 @@ static int top_parse(int argc, char **argv, uint64_t *iterations, const char **t
 		case '1':
 			*iterations = 1;
 			break;
+		case EVENT_FILTER_GETOPT:
+			if (event_filter_getopt(&t->filter, &opts[idx], optarg, err,
+						sizeof(err)) < 0) {
+				fprintf(stderr, "accessfs top: %s\n", err);
+				return -1;
+			}
+			break;
 		case 'h':
-			printf("usage: accessfs top [-n N | --once] MOUNTPOINT-or-TRACE\n"
+			printf("usage: accessfs top [-n N | --once] [filters] MOUNTPOINT-or-TRACE\n"
 			       "Per file and per process: reads, writes and MB by access method,\n"
-			       "refreshed every second (the first frame: the trace so far).\n");
+			       "refreshed every second (the first frame: the trace so far).\n"
+			       "filters (as in dump):\n%s", event_filter_usage);
 			exit(0);
 		default:
 			return -1;
@@ -325,7 +347,7 @@ int cmd_top(int argc, char **argv)
 	bool keys, clear = isatty(1);
 
 	argv[0] = "accessfs top";
-	if (top_parse(argc, argv, &iterations, &target) < 0 ||
+	if (top_parse(argc, argv, &t, &iterations, &target) < 0 ||
 	    top_trace_path(target, trace, sizeof(trace)) < 0)
 		return 2;
 	t.follow = trace_follow_new(trace);

@@ -10,6 +10,7 @@
 #define ACCESSFS_EXPORT_H
 
 #include <stdio.h>
+#include "json_writer.h"
 #include "outbuf.h"
 #include "trace_reader.h"
 
@@ -52,15 +53,6 @@ struct exporter {
 
 extern const struct export_ops export_jsonl_ops, export_csv_ops, export_perfetto_ops;
 
-/*
- * The Perfetto export holds every event it is given (about 150 bytes each)
- * until the end, because a thread's lanes can only be assigned once all its
- * requests are known: worker threads record one requester's overlapping
- * requests into different blocks, so file order is not start order.  The
- * caller stops feeding it at this many events (about 700 MB).
- */
-#define EXPORT_PERFETTO_MAX_EVENTS 4000000u
-
 /* Start an export to out (writes the CSV header, the Perfetto opening). */
 struct exporter *exporter_new(enum export_format fmt, FILE *out);
 /* A trace begins: Perfetto names its processes and threads. */
@@ -78,48 +70,4 @@ const char *export_syscall_name(int nr, char *buf, size_t len);
 /* "rwx"-style protection of map_flags. */
 void export_map_prot(uint32_t map_flags, char prot[4]);
 
-/* ,"key":value for JSON objects; key and text are plain ASCII. */
-static inline void export_json_key(struct outbuf *o, const char *key)
-{
-	outbuf_write(o, ",\"", 2);
-	outbuf_puts(o, key);
-	outbuf_write(o, "\":", 2);
-}
-
-/* One room check for key and number: these are most of a dump's output. */
-static inline void export_json_u64(struct outbuf *o, const char *key, uint64_t v)
-{
-	size_t klen = strlen(key);
-	char *p;
-
-	if (!outbuf_reserve(o, klen + 4 + OUTBUF_U64_MAX))
-		return;
-	p = o->buf + o->len;
-	memcpy(p, ",\"", 2);
-	memcpy(p + 2, key, klen);
-	memcpy(p + 2 + klen, "\":", 2);
-	o->len = (size_t)(outbuf_format_u64(p + 4 + klen, v) - o->buf);
-}
-
-static inline void export_json_i64(struct outbuf *o, const char *key, int64_t v)
-{
-	export_json_key(o, key);
-	outbuf_i64(o, v);
-}
-
-static inline void export_json_text(struct outbuf *o, const char *key, const char *text)
-{
-	size_t klen = strlen(key), tlen = strlen(text);
-	char *p;
-
-	if (!outbuf_reserve(o, klen + tlen + 6))
-		return;
-	p = o->buf + o->len;
-	memcpy(p, ",\"", 2);
-	memcpy(p + 2, key, klen);
-	memcpy(p + 2 + klen, "\":\"", 3);
-	memcpy(p + 5 + klen, text, tlen);
-	p[5 + klen + tlen] = '"';
-	o->len += klen + tlen + 6;
-}
 #endif /* ACCESSFS_EXPORT_H */

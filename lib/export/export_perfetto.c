@@ -6,12 +6,13 @@
  * "M") from the PROC records.
  *
  * A track must hold no overlapping slices, but one thread can have several
- * requests in flight (readahead, async reads, writeback).  So events are
- * kept in memory, sorted by start, and each goes to the first "lane" of
- * its thread that is free; lane 1 is the thread itself, lane N > 1 a
- * synthetic thread named "comm [tid] lane N".  Holding every selected
- * event (about 150 bytes each) is the price: the UI cannot open traces of
- * more than a few million events anyway, so filter big traces first.
+ * requests in flight (readahead, async reads, writeback).  So each event
+ * goes to the first "lane" of its thread that is free; lane 1 is the
+ * thread itself, lane N > 1 a synthetic thread named "comm [tid] lane N".
+ * Fed in start order (dump's default), that is the fewest lanes, and the
+ * export streams: it keeps only each thread's lanes (an end time each),
+ * so memory grows with threads, not events.  Metadata records may come
+ * anywhere in the array, so a lane is named when it first appears.
  *
  * With several traces, pids and tids of trace i are offset by i << 22
  * (above Linux's largest pid) so that hosts do not mix.
@@ -23,21 +24,18 @@
 #define PID_SPACE	(1u << 22)
 #define LANE_TID_BASE	0x40000000u
 
-#define NO_COMM		SIZE_MAX
-
-struct pf_event {
-	uint64_t ts, dur;		/* ns from the trace start */
-	size_t args;			/* offset of its args JSON in the arena */
-	size_t comm;			/* offset of its thread's comm, or NO_COMM */
-	uint32_t pid, tid;		/* offset by trace */
-	uint32_t lane_tid;		/* the track it is drawn on */
-	uint8_t op, method;
+/* One thread's tracks: lane l's last slice ends at lane_end[l]. */
+struct pf_thread {
+	uint32_t tid;			/* offset by trace; 0 slot: empty unless used */
+	bool used;
+	uint32_t nlanes;
+	uint64_t *lane_end;
+	uint32_t *lane_tid;
 };
 
 struct pf_state {
-	struct pf_event *ev;
-	size_t n, cap;
-	struct outbuf arena;		/* args JSON and comms, NUL-terminated */
+	struct pf_thread *threads;	/* open addressing by tid */
+	size_t mask, nthreads;
 	uint32_t next_lane_tid;
 	bool first_record;
 };
@@ -52,10 +50,13 @@ static void pf_begin(struct exporter *x)
 	struct pf_state *s = calloc(1, sizeof(*s));
 
 	x->state = s;
-	if (!s) {
+	if (s)
+		s->threads = calloc(64, sizeof(*s->threads));
+	if (!s || !s->threads) {
 		x->out.failed = true;
 		return;
 	}
+	s->mask = 63;
 	s->next_lane_tid = LANE_TID_BASE;
 	s->first_record = true;
 	outbuf_puts(&x->out, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
@@ -78,9 +79,9 @@ static void write_name_record(struct exporter *x, const char *what, uint32_t pid
 
 	record_start(x);
 	outbuf_puts(o, "{\"ph\":\"M\"");
-	export_json_text(o, "name", what);
-	export_json_u64(o, "pid", pid);
-	export_json_u64(o, "tid", tid);
+	json_text(o, "name", what);
+	json_u64(o, "pid", pid);
+	json_u64(o, "tid", tid);
 	outbuf_puts(o, ",\"args\":{\"name\":");
 	json_write_string(o, name, strlen(name));
 	outbuf_puts(o, "}}");
@@ -125,7 +126,109 @@ static void pf_trace(struct exporter *x, const struct trace_reader *r, unsigned 
 	}
 }
 
-/* The args object of one event, kept until the sort is done. */
+static size_t tid_hash(uint32_t tid)
+{
+	return (size_t)((tid * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+static struct pf_thread *thread_slot(struct pf_thread *tab, size_t mask, uint32_t tid)
+{
+	size_t i = tid_hash(tid) & mask;
+
+	while (tab[i].used && tab[i].tid != tid)
+		i = (i + 1) & mask;
+	return &tab[i];
+}
+
+/* Double the thread table when half full; false if memory is short. */
+static bool threads_grow(struct pf_state *s)
+{
+	size_t mask = s->mask * 2 + 1;
+	struct pf_thread *tab;
+
+	if (2 * (s->nthreads + 1) <= s->mask + 1)
+		return true;
+	tab = calloc(mask + 1, sizeof(*tab));
+	if (!tab)
+		return false;
+	for (size_t i = 0; i <= s->mask; i++)
+		if (s->threads[i].used)
+			*thread_slot(tab, mask, s->threads[i].tid) = s->threads[i];
+	free(s->threads);
+	s->threads = tab;
+	s->mask = mask;
+	return true;
+}
+
+static struct pf_thread *thread_of(struct exporter *x, uint32_t tid)
+{
+	struct pf_state *s = state(x);
+	struct pf_thread *t = thread_slot(s->threads, s->mask, tid);
+
+	if (t->used)
+		return t;
+	if (!threads_grow(s)) {
+		x->out.failed = true;
+		return NULL;
+	}
+	t = thread_slot(s->threads, s->mask, tid);
+	t->used = true;
+	t->tid = tid;
+	s->nthreads++;
+	return t;
+}
+
+static void name_lane(struct exporter *x, const struct export_event *e, uint32_t pid,
+		      uint32_t lane, uint32_t lane_tid)
+{
+	uint32_t real = e->ev->tid;
+	const char *comm = e->proc ? e->proc->comm : real ? "?" : "kernel";
+	char name[600];
+
+	if (lane == 0)
+		snprintf(name, sizeof(name), "%s [%u]", comm, real);
+	else
+		snprintf(name, sizeof(name), "%s [%u] lane %u", comm, real, lane + 1);
+	write_name_record(x, "thread_name", pid, lane_tid, name);
+}
+
+/*
+ * The track of a slice [ts, end) of thread tid: its first lane whose
+ * slices have all ended, naming lanes as they appear.  In start order
+ * this is the fewest lanes; in any order no lane's slices overlap, as a
+ * lane's end only grows.  0 if memory is short.
+ */
+static uint32_t lane_for(struct exporter *x, const struct export_event *e, uint32_t pid,
+			 uint32_t tid, uint64_t ts, uint64_t end)
+{
+	struct pf_thread *t = thread_of(x, tid);
+	uint32_t l;
+
+	if (!t)
+		return 0;
+	for (l = 0; l < t->nlanes && t->lane_end[l] > ts; l++)
+		;
+	if (l == t->nlanes) {
+		uint64_t *ne = realloc(t->lane_end, (l + 1) * sizeof(*ne));
+		uint32_t *nt = ne ? realloc(t->lane_tid, (l + 1) * sizeof(*nt)) : NULL;
+
+		if (ne)
+			t->lane_end = ne;
+		if (!nt) {
+			x->out.failed = true;
+			return 0;
+		}
+		t->lane_tid = nt;
+		t->lane_tid[l] = l == 0 ? tid : state(x)->next_lane_tid++;
+		t->lane_end[l] = 0;
+		t->nlanes++;
+		name_lane(x, e, pid, l, t->lane_tid[l]);
+	}
+	if (end > t->lane_end[l])
+		t->lane_end[l] = end;
+	return t->lane_tid[l];
+}
+
 static void write_args(struct outbuf *o, const struct export_event *e)
 {
 	const struct trace_event *ev = e->ev;
@@ -135,159 +238,52 @@ static void write_args(struct outbuf *o, const struct export_event *e)
 	outbuf_puts(o, "{\"file_id\":");
 	outbuf_u64(o, ev->file_id);
 	if (e->path)
-		json_write_name_field(o, "path", e->path, e->path_len);
-	export_json_u64(o, "offset", ev->offset);
-	export_json_u64(o, "size", ev->size);
-	export_json_i64(o, "result", ev->result);
+		json_name(o, "path", e->path, e->path_len);
+	json_u64(o, "offset", ev->offset);
+	json_u64(o, "size", ev->size);
+	json_i64(o, "result", ev->result);
 	if (sc)
-		export_json_text(o, "syscall", sc);
+		json_text(o, "syscall", sc);
 	if (ev->trigger != TRACE_TRIGGER_NONE)
-		export_json_text(o, "trigger", trace_trigger_name(ev->trigger));
+		json_text(o, "trigger", trace_trigger_name(ev->trigger));
 	if (ev->name_len)
-		json_write_name_field(o, "name", ev->name, ev->name_len);
+		json_name(o, "name", ev->name, ev->name_len);
 	outbuf_putc(o, '}');
-	outbuf_putc(o, '\0');
 }
 
+/* One slice, written at once: only the threads' lanes are kept. */
 static void pf_event(struct exporter *x, const struct export_event *e)
 {
-	struct pf_state *s = state(x);
-	uint32_t base = e->trace_index * PID_SPACE;
-	struct pf_event *p;
-
-	if (!s || s->arena.failed)
-		return;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4096;
-		struct pf_event *nev = realloc(s->ev, cap * sizeof(*nev));
-
-		if (!nev) {
-			x->out.failed = true;
-			return;
-		}
-		s->ev = nev;
-		s->cap = cap;
-	}
-	p = &s->ev[s->n++];
-	p->ts = e->ev->start_ns - e->trace_start_ns;
-	if (e->ev->start_ns < e->trace_start_ns)
-		p->ts = 0;
-	p->dur = e->ev->duration_ns;
-	p->pid = base + e->ev->pid;
-	p->tid = base + e->ev->tid;
-	p->op = e->ev->op;
-	p->method = e->ev->method;
-	p->args = s->arena.len;
-	write_args(&s->arena, e);
-	p->comm = e->proc ? s->arena.len : NO_COMM;
-	if (e->proc)
-		outbuf_write(&s->arena, e->proc->comm, strlen(e->proc->comm) + 1);
-}
-
-static int by_thread_then_start(const void *a, const void *b)
-{
-	const struct pf_event *x = a, *y = b;
-
-	if (x->tid != y->tid)
-		return x->tid < y->tid ? -1 : 1;
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return 0;
-}
-
-static void name_lane(struct exporter *x, const struct pf_event *p, uint32_t lane,
-		      uint32_t lane_tid)
-{
-	struct pf_state *s = state(x);
-	uint32_t real = p->tid % PID_SPACE;
-	const char *comm = p->comm != NO_COMM ? s->arena.buf + p->comm : real ? "?" : "kernel";
-	char name[600];
-
-	if (lane == 0)
-		snprintf(name, sizeof(name), "%s [%u]", comm, real);
-	else
-		snprintf(name, sizeof(name), "%s [%u] lane %u", comm, real, lane + 1);
-	write_name_record(x, "thread_name", p->pid, lane_tid, name);
-}
-
-/*
- * Give each of one thread's n events (sorted by start) the first lane
- * whose last slice has ended, naming lanes as they appear.
- */
-static void assign_lanes(struct exporter *x, struct pf_event *ev, size_t n)
-{
-	struct pf_state *s = state(x);
-	uint64_t *lane_end = NULL;
-	uint32_t *lane_tid = NULL;
-	size_t nlanes = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t l;
-
-		for (l = 0; l < nlanes && lane_end[l] > ev[i].ts; l++)
-			;
-		if (l == nlanes) {
-			uint64_t *ne = realloc(lane_end, (nlanes + 1) * sizeof(*ne));
-			uint32_t *nt = realloc(lane_tid, (nlanes + 1) * sizeof(*nt));
-
-			if (ne)
-				lane_end = ne;
-			if (nt)
-				lane_tid = nt;
-			if (!ne || !nt) {
-				x->out.failed = true;
-				break;
-			}
-			lane_tid[l] = l == 0 ? ev[i].tid : s->next_lane_tid++;
-			nlanes++;
-			name_lane(x, &ev[i], (uint32_t)l, lane_tid[l]);
-		}
-		lane_end[l] = ev[i].ts + ev[i].dur;
-		ev[i].lane_tid = lane_tid[l];
-	}
-	free(lane_end);
-	free(lane_tid);
-}
-
-static void write_slice(struct exporter *x, const struct pf_event *p)
-{
+	const struct trace_event *ev = e->ev;
+	uint32_t base = e->trace_index * PID_SPACE, pid = base + ev->pid;
+	uint64_t ts = ev->start_ns < e->trace_start_ns ? 0 : ev->start_ns - e->trace_start_ns;
 	struct outbuf *o = &x->out;
+	uint32_t lane;
 
+	if (!state(x))
+		return;
+	lane = lane_for(x, e, pid, base + ev->tid, ts, ts + ev->duration_ns);
+	if (x->out.failed)
+		return;
 	record_start(x);
 	outbuf_puts(o, "{\"ph\":\"X\"");
-	export_json_text(o, "name", trace_op_name(p->op));
-	export_json_text(o, "cat", trace_method_name(p->method));
-	export_json_key(o, "ts");
-	outbuf_fixed(o, p->ts, 3);
-	export_json_key(o, "dur");
-	outbuf_fixed(o, p->dur, 3);
-	export_json_u64(o, "pid", p->pid);
-	export_json_u64(o, "tid", p->lane_tid);
+	json_text(o, "name", trace_op_name(ev->op));
+	json_text(o, "cat", trace_method_name(ev->method));
+	json_key(o, "ts");
+	outbuf_fixed(o, ts, 3);
+	json_key(o, "dur");
+	outbuf_fixed(o, ev->duration_ns, 3);
+	json_u64(o, "pid", pid);
+	json_u64(o, "tid", lane);
 	outbuf_puts(o, ",\"args\":");
-	outbuf_puts(o, state(x)->arena.buf + p->args);
+	write_args(o, e);
 	outbuf_putc(o, '}');
-	outbuf_end_record(o);
 }
 
 static void pf_finish(struct exporter *x)
 {
-	struct pf_state *s = state(x);
-	size_t i, j;
-
-	if (!s)
-		return;
-	if (s->arena.failed)
-		x->out.failed = true;
-	if (s->n)
-		qsort(s->ev, s->n, sizeof(*s->ev), by_thread_then_start);
-	for (i = 0; i < s->n; i = j) {
-		for (j = i; j < s->n && s->ev[j].tid == s->ev[i].tid; j++)
-			;
-		assign_lanes(x, s->ev + i, j - i);
-	}
-	for (i = 0; i < s->n; i++)
-		write_slice(x, &s->ev[i]);
-	outbuf_puts(&x->out, "\n]}\n");
+	if (state(x))
+		outbuf_puts(&x->out, "\n]}\n");
 }
 
 static void pf_free(struct exporter *x)
@@ -296,8 +292,11 @@ static void pf_free(struct exporter *x)
 
 	if (!s)
 		return;
-	free(s->ev);
-	outbuf_free(&s->arena);
+	for (size_t i = 0; s->threads && i <= s->mask; i++) {
+		free(s->threads[i].lane_end);
+		free(s->threads[i].lane_tid);
+	}
+	free(s->threads);
 	free(s);
 }
 

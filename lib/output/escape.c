@@ -163,17 +163,3 @@ void csv_write_field(struct outbuf *o, const char *s, size_t len)
 	}
 	outbuf_putc(o, '"');
 }
-
-void json_write_name_field(struct outbuf *o, const char *key, const char *s, size_t len)
-{
-	outbuf_write(o, ",\"", 2);
-	outbuf_puts(o, key);
-	outbuf_write(o, "\":", 2);
-	if (json_write_string(o, s, len))
-		return;
-	outbuf_write(o, ",\"", 2);
-	outbuf_puts(o, key);
-	outbuf_write(o, "_b64\":\"", 7);
-	base64_write(o, s, len);
-	outbuf_putc(o, '"');
-}

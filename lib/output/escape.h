@@ -6,7 +6,8 @@
  * A name is any byte string.  JSON: valid UTF-8 passes through with \" \\
  * and control characters escaped; a string that is not valid UTF-8 is
  * written best-effort (each invalid byte as \u00XX, which is ambiguous)
- * and the caller adds a "<key>_b64" field with the exact bytes.  CSV
+ * and the caller adds a "<key>_b64" field with the exact bytes (json_name()
+ * in json_writer.h, the one JSON emitter, does).  CSV
  * (RFC 4180): bytes as they are, quoted when they hold a comma, a quote,
  * CR or LF, quotes doubled: CSV is bytes, so this is lossless.
  */
@@ -22,12 +23,6 @@ bool utf8_valid(const char *s, size_t len);
 
 /* Write s as a quoted JSON string; returns utf8_valid(s, len). */
 bool json_write_string(struct outbuf *o, const char *s, size_t len);
-
-/*
- * Write ,"key":"s" and, when s is not valid UTF-8, ,"key_b64":"<base64>"
- * (the rule every JSON export follows for names).
- */
-void json_write_name_field(struct outbuf *o, const char *key, const char *s, size_t len);
 
 /* Write the standard base64 (RFC 4648, padded) of s, without quotes. */
 void base64_write(struct outbuf *o, const void *s, size_t len);

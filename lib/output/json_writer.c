@@ -1,36 +1,57 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* json_writer.c - commas, keys and string escapes (see json_writer.h). */
-#include <string.h>
-#include "escape.h"
+/* json_writer.c - names, and the document layer's commas and nesting (see json_writer.h). */
 #include "json_writer.h"
+
+void json_name(struct outbuf *o, const char *key, const char *s, size_t len)
+{
+	json_key(o, key);
+	if (json_write_string(o, s, len))
+		return;
+	outbuf_write(o, ",\"", 2);
+	outbuf_puts(o, key);
+	outbuf_write(o, "_b64\":\"", 7);
+	base64_write(o, s, len);
+	outbuf_putc(o, '"');
+}
 
 void jw_init(struct json_writer *w, FILE *out)
 {
 	memset(w, 0, sizeof(*w));
 	w->out = out;
+	w->o.out = out;
 }
 
-static bool write_string(FILE *out, const char *s, size_t len);
+/*
+ * Hand what a call wrote to the FILE: callers may write to w->out between
+ * calls (the report puts newlines between files).
+ */
+static void done(struct json_writer *w)
+{
+	outbuf_flush(&w->o);
+	if (w->depth == 0)
+		outbuf_free(&w->o);
+}
 
 /* Comma if this is not the first member, then "key": if there is a key. */
 static void member(struct json_writer *w, const char *key)
 {
 	if (w->nonempty[w->depth])
-		fputc(',', w->out);
+		outbuf_putc(&w->o, ',');
 	w->nonempty[w->depth] = true;
 	if (key) {
-		write_string(w->out, key, strlen(key));
-		fputc(':', w->out);
+		json_write_string(&w->o, key, strlen(key));
+		outbuf_putc(&w->o, ':');
 	}
 }
 
 static void open_scope(struct json_writer *w, const char *key, char c)
 {
 	member(w, key);
-	fputc(c, w->out);
+	outbuf_putc(&w->o, c);
 	if (w->depth + 1 < JSON_WRITER_DEPTH)
 		w->depth++;
 	w->nonempty[w->depth] = false;
+	done(w);
 }
 
 void jw_object(struct json_writer *w, const char *key)
@@ -45,9 +66,10 @@ void jw_array(struct json_writer *w, const char *key)
 
 static void close_scope(struct json_writer *w, char c)
 {
-	fputc(c, w->out);
+	outbuf_putc(&w->o, c);
 	if (w->depth)
 		w->depth--;
+	done(w);
 }
 
 void jw_end_object(struct json_writer *w)
@@ -60,66 +82,65 @@ void jw_end_array(struct json_writer *w)
 	close_scope(w, ']');
 }
 
+/* A member whose value is printf-formatted (doubles, small ints). */
+static void member_printf(struct json_writer *w, const char *key, const char *fmt, double v)
+{
+	char num[64];
+	int n = snprintf(num, sizeof(num), fmt, v);
+
+	member(w, key);
+	outbuf_write(&w->o, num, n > 0 ? (size_t)n : 0);
+	done(w);
+}
+
 void jw_u64(struct json_writer *w, const char *key, uint64_t v)
 {
 	member(w, key);
-	fprintf(w->out, "%llu", (unsigned long long)v);
+	outbuf_u64(&w->o, v);
+	done(w);
 }
 
 void jw_double(struct json_writer *w, const char *key, double v)
 {
-	member(w, key);
-	fprintf(w->out, "%.9g", v);
+	member_printf(w, key, "%.9g", v);
 }
 
 void jw_seconds(struct json_writer *w, const char *key, uint64_t ns)
 {
-	member(w, key);
-	fprintf(w->out, "%.9f", (double)ns / 1e9);
+	member_printf(w, key, "%.9f", (double)ns / 1e9);
 }
 
 void jw_bool(struct json_writer *w, const char *key, bool v)
 {
 	member(w, key);
-	fputs(v ? "true" : "false", w->out);
+	outbuf_puts(&w->o, v ? "true" : "false");
+	done(w);
 }
 
 void jw_int_or_null(struct json_writer *w, const char *key, int v)
 {
 	member(w, key);
 	if (v < 0)
-		fputs("null", w->out);
+		outbuf_puts(&w->o, "null");
 	else
-		fprintf(w->out, "%d", v);
-}
-
-/* Escaping is escape.h's, so dump and report write names the same way. */
-static bool write_string(FILE *out, const char *s, size_t len)
-{
-	struct outbuf o = { .out = out };
-	bool valid = json_write_string(&o, s, len);
-
-	outbuf_flush(&o);
-	outbuf_free(&o);
-	return valid;
+		outbuf_i64(&w->o, v);
+	done(w);
 }
 
 void jw_string_len(struct json_writer *w, const char *key, const char *s, size_t len)
 {
-	struct outbuf o = { .out = w->out };
 	char b64_key[64];
 
 	member(w, key);
-	if (write_string(w->out, s, len) || !key)
-		return;
-	/* Not UTF-8: the exact bytes too, as "<key>_b64" (the rule of escape.h). */
-	snprintf(b64_key, sizeof(b64_key), "%s_b64", key);
-	member(w, b64_key);
-	fputc('"', w->out);
-	base64_write(&o, s, len);
-	outbuf_flush(&o);
-	outbuf_free(&o);
-	fputc('"', w->out);
+	if (!json_write_string(&w->o, s, len) && key) {
+		/* Not UTF-8: the exact bytes too (the rule of escape.h). */
+		snprintf(b64_key, sizeof(b64_key), "%s_b64", key);
+		member(w, b64_key);
+		outbuf_putc(&w->o, '"');
+		base64_write(&w->o, s, len);
+		outbuf_putc(&w->o, '"');
+	}
+	done(w);
 }
 
 void jw_string(struct json_writer *w, const char *key, const char *s)

@@ -132,3 +132,16 @@ bool event_filter_match(const struct event_filter *f, const struct trace_event *
 		return false;
 	return true;
 }
+
+int event_filter_getopt(struct event_filter *f, const struct option *opt, const char *value,
+			char *err, size_t errlen)
+{
+	char name[32];
+	int rc;
+
+	snprintf(name, sizeof(name), "--%s", opt->name);
+	rc = event_filter_option(f, name, value, err, errlen);
+	if (rc == 0)
+		snprintf(err, errlen, "%s: not a filter option", name);
+	return rc == 1 ? 0 : -1;
+}

@@ -10,6 +10,7 @@
 #ifndef ACCESSFS_EVENT_FILTER_H
 #define ACCESSFS_EVENT_FILTER_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,24 @@ int event_filter_option(struct event_filter *f, const char *opt, const char *val
 
 /* The option list for --help, one "  --x ARG  text" line each. */
 extern const char event_filter_usage[];
+
+/*
+ * The filter's getopt_long(3) options, for a command's struct option table
+ * (dump, report and top take the same ones).  Each returns
+ * EVENT_FILTER_GETOPT; hand it to event_filter_getopt().
+ */
+#define EVENT_FILTER_GETOPT 0x4654
+#define EVENT_FILTER_LONG_OPTIONS					\
+	{ "path", required_argument, NULL, EVENT_FILTER_GETOPT },	\
+	{ "pid", required_argument, NULL, EVENT_FILTER_GETOPT },	\
+	{ "comm", required_argument, NULL, EVENT_FILTER_GETOPT },	\
+	{ "op", required_argument, NULL, EVENT_FILTER_GETOPT },	\
+	{ "since", required_argument, NULL, EVENT_FILTER_GETOPT },	\
+	{ "until", required_argument, NULL, EVENT_FILTER_GETOPT }
+
+/* Store filter option opt (its long name, as getopt_long's index gives it); 0, or -1 with err. */
+int event_filter_getopt(struct event_filter *f, const struct option *opt, const char *value,
+			char *err, size_t errlen);
 
 /* The start time --since and --until count from (per trace). */
 void event_filter_set_start(struct event_filter *f, uint64_t start_ns);

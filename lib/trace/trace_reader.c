@@ -57,6 +57,34 @@ struct header_field {
 	char *value;
 };
 
+/* Where decoding stands in one EVENTS block (the events pass's, or a run's). */
+struct block_cursor {
+	const uint8_t *p, *end;
+	uint32_t left;			/* events its header still promises */
+	struct trace_codec codec;
+};
+
+/* An EVENTS block of the events pass, linked to the next one of its writer thread. */
+struct ev_block {
+	uint64_t off;
+	uint32_t next;			/* index of the writer's next block; NO_BLOCK */
+};
+#define NO_BLOCK		UINT32_MAX
+
+/* One writer thread's blocks: a run (see trace_reader.h). */
+struct run_head {
+	uint32_t writer_tid;
+	uint32_t first, last;		/* indexes into blocks */
+};
+
+struct trace_run {
+	struct trace_reader *r;
+	uint32_t block;			/* the current one, or NO_BLOCK before the first */
+	uint32_t next;			/* the one after it */
+	struct block_cursor cur;
+	bool done;
+};
+
 struct trace_reader {
 	char *name;
 	const uint8_t *data;
@@ -85,9 +113,12 @@ struct trace_reader {
 
 	uint64_t pos;			/* next block of the events pass */
 	uint64_t block_off;
-	const uint8_t *ev_p, *ev_end;
-	uint32_t ev_left;
-	struct trace_codec codec;
+	struct block_cursor cur;
+
+	struct ev_block *blocks;	/* EVENTS blocks from events_from on */
+	size_t nblocks, blocks_cap;
+	struct run_head *runs;		/* in the order of their first block */
+	size_t nruns, runs_cap, runs_ended;
 
 	struct trace_reader_summary sum;
 	char error[512], warning[512];
@@ -403,6 +434,31 @@ static void release_behind(struct trace_reader *r, size_t pos)
 	r->released = end;
 }
 
+/* Index an EVENTS block under its writer thread's run; 0 or -1 (no memory). */
+static int add_run_block(struct trace_reader *r, uint64_t off, uint32_t writer_tid)
+{
+	uint32_t i = (uint32_t)r->nblocks;
+	size_t k;
+
+	if (r->nblocks >= NO_BLOCK ||
+	    grow((void **)&r->blocks, &r->blocks_cap, r->nblocks, sizeof(*r->blocks)))
+		return -1;
+	r->blocks[r->nblocks++] = (struct ev_block){ .off = off, .next = NO_BLOCK };
+	/* Few threads, and one usually writes several blocks in a row: search back. */
+	for (k = r->nruns; k-- > 0;)
+		if (r->runs[k].writer_tid == writer_tid)
+			break;
+	if (k != SIZE_MAX) {
+		r->blocks[r->runs[k].last].next = i;
+		r->runs[k].last = i;
+		return 0;
+	}
+	if (grow((void **)&r->runs, &r->runs_cap, r->nruns, sizeof(*r->runs)))
+		return -1;
+	r->runs[r->nruns++] = (struct run_head){ .writer_tid = writer_tid, .first = i, .last = i };
+	return 0;
+}
+
 static void prepass(struct trace_reader *r)
 {
 	uint64_t off = r->data_start, seq = 0;
@@ -424,6 +480,11 @@ static void prepass(struct trace_reader *r)
 			break;
 		}
 		read_block_header(r->data + off, &h);
+		if (h.kind == TRACE_BLOCK_EVENTS && off >= r->events_from &&
+		    add_run_block(r, off, h.writer_tid)) {
+			snprintf(r->stop_error, sizeof(r->stop_error), "%s: out of memory", r->name);
+			break;
+		}
 		if (h.kind == TRACE_BLOCK_META &&
 		    read_meta_block(r, r->data + off + HDR, r->data + off + HDR + h.payload_len)) {
 			snprintf(r->stop_error, sizeof(r->stop_error),
@@ -638,6 +699,8 @@ void trace_reader_close(struct trace_reader *r)
 	hash_index_free(&r->files);
 	free(r->procs);
 	hash_index_free(&r->tids);
+	free(r->blocks);
+	free(r->runs);
 	free(r->name);
 	free(r);
 }
@@ -699,7 +762,7 @@ void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summ
 
 uint64_t trace_reader_offset(const struct trace_reader *r)
 {
-	return r->ev_p < r->ev_end ? r->block_off : r->pos;
+	return r->cur.p < r->cur.end ? r->block_off : r->pos;
 }
 
 const char *trace_reader_error(const struct trace_reader *r)
@@ -732,6 +795,8 @@ static int fail_block(struct trace_reader *r, const char *why)
 
 static int finish(struct trace_reader *r)
 {
+	if (r->done)
+		return r->failed ? -1 : 0;
 	unsigned long long n = (unsigned long long)r->sum.events;
 
 	r->done = true;
@@ -752,6 +817,41 @@ static int finish(struct trace_reader *r)
 	return 0;
 }
 
+/* Start decoding the EVENTS block at off (block_off names it in errors). */
+static void cursor_load(struct trace_reader *r, struct block_cursor *c, uint64_t off)
+{
+	struct trace_block_header h;
+
+	read_block_header(r->data + off, &h);
+	c->p = r->data + off + HDR;
+	c->end = c->p + h.payload_len;
+	c->left = h.nrecords;
+	trace_codec_reset(&c->codec);
+	r->block_off = off;
+}
+
+/* The cursor's block has no more bytes: is that what its header said? */
+static int cursor_check_end(struct trace_reader *r, const struct block_cursor *c)
+{
+	return c->left ? fail_block(r, "fewer events than its header says") : 0;
+}
+
+/* Decode the next event of a block that has bytes left; 1 or -1. */
+static int cursor_decode(struct trace_reader *r, struct block_cursor *c, struct trace_event *ev)
+{
+	if (!c->left)
+		return fail_block(r, "more events than its header says");
+	if (trace_event_decode(&c->codec, &c->p, c->end, ev))
+		return fail_block(r, "bad event encoding");
+	c->left--;
+	r->sum.events++;
+	if (ev->start_ns < r->sum.first_ns)
+		r->sum.first_ns = ev->start_ns;
+	if (ev->start_ns > r->sum.last_ns)
+		r->sum.last_ns = ev->start_ns;
+	return 1;
+}
+
 /* Move to the next EVENTS block; false at the end of the good blocks. */
 static bool next_events_block(struct trace_reader *r)
 {
@@ -763,10 +863,7 @@ static bool next_events_block(struct trace_reader *r)
 		r->block_off = r->pos;
 		r->pos += HDR + h.payload_len;
 		if (h.kind == TRACE_BLOCK_EVENTS) {
-			r->ev_p = r->data + r->block_off + HDR;
-			r->ev_end = r->ev_p + h.payload_len;
-			r->ev_left = h.nrecords;
-			trace_codec_reset(&r->codec);
+			cursor_load(r, &r->cur, r->block_off);
 			return true;
 		}
 	}
@@ -779,23 +876,101 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev)
 		return -1;
 	if (r->done)
 		return 0;
-	while (r->ev_p >= r->ev_end) {
-		if (r->ev_left)
-			return fail_block(r, "fewer events than its header says");
+	while (r->cur.p >= r->cur.end) {
+		if (cursor_check_end(r, &r->cur) < 0)
+			return -1;
 		if (!next_events_block(r))
 			return finish(r);
 	}
-	if (!r->ev_left)
-		return fail_block(r, "more events than its header says");
-	if (trace_event_decode(&r->codec, &r->ev_p, r->ev_end, ev))
-		return fail_block(r, "bad event encoding");
-	r->ev_left--;
-	r->sum.events++;
-	if (ev->start_ns < r->sum.first_ns)
-		r->sum.first_ns = ev->start_ns;
-	if (ev->start_ns > r->sum.last_ns)
-		r->sum.last_ns = ev->start_ns;
-	return 1;
+	return cursor_decode(r, &r->cur, ev);
+}
+
+/* ---- runs: one writer thread's events ---- */
+
+size_t trace_reader_run_count(const struct trace_reader *r)
+{
+	return r->nruns;
+}
+
+struct trace_run *trace_run_open(struct trace_reader *r, size_t i)
+{
+	struct trace_run *run;
+
+	if (i >= r->nruns || !(run = calloc(1, sizeof(*run))))
+		return NULL;
+	run->r = r;
+	run->block = NO_BLOCK;
+	run->next = r->runs[i].first;
+	return run;
+}
+
+void trace_run_close(struct trace_run *run)
+{
+	free(run);
+}
+
+/*
+ * Drop the pages that only the finished block covers: no other run reads
+ * them, so resident memory stays one block per run however long the trace.
+ * (The events pass's release_behind() cannot: runs stand far apart.)
+ */
+static void release_block(struct trace_run *run)
+{
+	struct trace_reader *r = run->r;
+	const struct ev_block *b = &r->blocks[run->block];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), lo, hi;
+	struct trace_block_header h;
+
+	if (!r->map)
+		return;
+	read_block_header(r->data + b->off, &h);
+	lo = (b->off + page - 1) & ~(page - 1);
+	hi = (b->off + HDR + h.payload_len) & ~(page - 1);
+	if (hi > lo)
+		madvise((char *)r->map + lo, hi - lo, MADV_DONTNEED);
+}
+
+/* Move run to its writer's next block; false at its end. */
+static bool run_next_block(struct trace_run *run)
+{
+	struct trace_reader *r = run->r;
+
+	if (run->block != NO_BLOCK)
+		release_block(run);
+	if (run->next == NO_BLOCK)
+		return false;
+	run->block = run->next;
+	run->next = r->blocks[run->block].next;
+	cursor_load(r, &run->cur, r->blocks[run->block].off);
+	return true;
+}
+
+/* The end of a run; the end of the last one is the end of the trace. */
+static int run_end(struct trace_run *run)
+{
+	struct trace_reader *r = run->r;
+
+	run->done = true;
+	if (++r->runs_ended < r->nruns)
+		return 0;
+	return finish(r);
+}
+
+int trace_run_next(struct trace_run *run, struct trace_event *ev)
+{
+	struct trace_reader *r = run->r;
+
+	if (r->failed)
+		return -1;
+	if (run->done)
+		return 0;
+	while (run->cur.p >= run->cur.end) {
+		if (cursor_check_end(r, &run->cur) < 0)
+			return -1;
+		if (!run_next_block(run))
+			return run_end(run);
+	}
+	return cursor_decode(r, &run->cur, ev);
 }
 
 /* ---- paths ---- */

@@ -50,6 +50,28 @@ uint32_t trace_reader_version(const struct trace_reader *r);
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev);
 
 /*
+ * Runs: the events of one writer thread of the daemon, in the order it
+ * recorded them (its EVENTS blocks in file order).  The writer records a
+ * request when it is answered and a FUSE worker answers one at a time, so
+ * a run is in start order; runs of different threads interleave in the
+ * file only roughly.  Runs are read apart from trace_reader_next() and
+ * from each other, share the reader's names, and keep about one block
+ * (TRACE_BLOCK_MAX at most) resident each.  Runs are numbered 0, 1, ...
+ * in the order of their first block, from the open_from offset on.
+ */
+size_t trace_reader_run_count(const struct trace_reader *r);
+struct trace_run;
+/* NULL if i is out of range or memory is short. */
+struct trace_run *trace_run_open(struct trace_reader *r, size_t i);
+/*
+ * Like trace_reader_next(), within one run; errors go to the reader's
+ * trace_reader_error().  When the last run ends, the reader's warning and
+ * error say what trace_reader_next() would say at the end of the file.
+ */
+int trace_run_next(struct trace_run *run, struct trace_event *ev);
+void trace_run_close(struct trace_run *run);
+
+/*
  * Path of file_id relative to the mount root ("dir/file"; "" for the root),
  * as it was at time at_ns (the latest name given at or before it, else the
  * first ever given).  NULL if the trace never named it.  The string is

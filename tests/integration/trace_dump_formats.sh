@@ -1,8 +1,8 @@
 #!/bin/bash
 # trace_dump_formats: "accessfs dump" writes what standard parsers read back
 # exactly: JSONL (json.loads, names exact via path_b64 when not UTF-8), CSV
-# (RFC 4180, fixed columns), Perfetto JSON (no overlapping slices on a
-# track); several traces carry host; bad inputs fail with one clear line;
+# (RFC 4180, fixed columns), Perfetto JSON (a slice per selected event, no
+# overlapping slices on a track); several traces carry host; bad inputs fail with one clear line;
 # a torn trace is a warning with exit 0.  No mount needed.
 . "$SRCDIR/tests/integration/lib.sh"
 
@@ -52,7 +52,8 @@ PY
 
 "$ACCESSFS" dump --format=perfetto --comm rsync "$T/a.trace" -o "$T/a.json" ||
 	fail "dump perfetto failed"
-python3 - "$T/a.json" <<'PY' || fail "Perfetto check failed"
+"$ACCESSFS" dump --comm rsync "$T/a.trace" >"$T/rsync.jsonl" || fail "dump --comm rsync failed"
+python3 - "$T/a.json" "$(wc -l <"$T/rsync.jsonl")" <<'PY' || fail "Perfetto check failed"
 import json, sys
 from collections import defaultdict
 d = json.load(open(sys.argv[1]))
@@ -61,7 +62,7 @@ slices = [e for e in evs if e['ph'] == 'X']
 names = {(e['pid'], e['tid']): e['args']['name'] for e in evs
          if e['ph'] == 'M' and e['name'] == 'thread_name'}
 procs = [e['args']['name'] for e in evs if e['ph'] == 'M' and e['name'] == 'process_name']
-assert slices, 'no slices'
+assert len(slices) == int(sys.argv[2]), ('a slice per selected event', len(slices), sys.argv[2])
 assert any(p.startswith('kernel (writeback, release)') for p in procs), procs
 tracks = defaultdict(list)
 for e in slices:

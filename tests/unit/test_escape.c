@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "escape.h"
+#include "json_writer.h"
 
 struct name {
 	const char *s;
@@ -124,7 +124,7 @@ static void json_names_round_trip_exactly(void **state)
 		const char *p, *b64;
 		size_t len;
 
-		json_write_name_field(&o, "path", names[i].s, names[i].len);
+		json_name(&o, "path", names[i].s, names[i].len);
 		outbuf_putc(&o, '\0');
 		assert_true(strncmp(o.buf, ",\"path\":", 8) == 0);
 		p = json_decode_string(o.buf + 8, decoded, &len);
