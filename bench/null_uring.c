@@ -64,6 +64,7 @@ struct ring_queue {
 	unsigned int qid;
 	pthread_t thread;
 	bool started;
+	bool ring_ok;			/* ring set up: to be torn down */
 	unsigned long served;		/* requests answered on this ring */
 	struct io_uring ring;
 	struct ring_ent ents[NULL_URING_DEPTH];
@@ -165,6 +166,7 @@ static int queue_setup(struct ring_queue *q)
 	res = io_uring_queue_init_params(NULL_URING_DEPTH + 1, &q->ring, &p);
 	if (res < 0)
 		return res;
+	q->ring_ok = true;
 	res = io_uring_register_files(&q->ring, &nu.fd, 1);
 	if (res < 0)
 		return res;
@@ -209,8 +211,13 @@ static void *queue_run(void *arg)
 		unsigned int head, seen = 0;
 
 		res = io_uring_submit_and_wait(&q->ring, 1);
-		if (res < 0 && res != -EINTR)
-			break;
+		if (res < 0 && res != -EINTR && res != -EAGAIN && res != -EBUSY) {
+			/* Requests sent from this CPU would wait on this ring
+			 * forever: better the connection aborted (ENOTCONN). */
+			fprintf(stderr, "null_fuse: queue %u: io_uring_enter: %s\n", q->qid,
+				strerror(-res));
+			abort();
+		}
 		io_uring_for_each_cqe(&q->ring, head, cqe) {
 			struct ring_ent *e = io_uring_cqe_get_data(cqe);
 
@@ -226,6 +233,9 @@ static void *queue_run(void *arg)
 				 * the ring. */
 				if (!q->served && cqe->res != -ENOTCONN)
 					report_fallback("io_uring REGISTER", -cqe->res);
+				else if (cqe->res != -ENOTCONN)
+					fprintf(stderr, "null_fuse: queue %u lost an entry: %s\n",
+						q->qid, strerror(-cqe->res));
 				live--;
 				continue;
 			}
@@ -253,7 +263,6 @@ static void rings_start(void)
 		int err;
 
 		nu.queues[i].qid = i;
-		nu.queues[i].ring.ring_fd = -1;
 		err = pthread_create(&nu.queues[i].thread, NULL, queue_run, &nu.queues[i]);
 		if (err)
 			report_fallback("ring thread", err);
@@ -365,7 +374,7 @@ void null_uring_detach(void)
 		if (!q->started)
 			continue;
 		pthread_join(q->thread, NULL);
-		if (q->ring.ring_fd >= 0)
+		if (q->ring_ok)
 			io_uring_queue_exit(&q->ring);
 		for (int j = 0; j < NULL_URING_DEPTH; j++)
 			free(q->ents[j].buf);
