@@ -4,7 +4,7 @@
  * work, so what it reaches is what the FUSE round trip alone allows on this
  * machine.
  *
- *   null_fuse [-f] -o size=BYTES MOUNTPOINT
+ *   null_fuse [-f] -o size=BYTES[,uring] MOUNTPOINT
  *
  * It serves, from memory, a root directory holding read.dat and write.dat
  * of BYTES each, plus whatever directories and empty files are created (the
@@ -14,6 +14,11 @@
  * writes, the same 1 s entry and attribute timeouts, 16 worker threads) and
  * answers xattr requests (ENODATA), so a write() costs the same two round
  * trips (GETXATTR security.capability, then WRITE) as on accessfs.
+ *
+ * With -o uring it asks for FUSE over io_uring (Linux 6.14+, fuse module
+ * parameter enable_uring=Y): the same handlers, answering from one ring per
+ * CPU (bench/null_uring.c).  Where the kernel or the build cannot, it says
+ * so on one stderr line and serves /dev/fuse as without the option.
  *
  * It deliberately stores nothing, traces nothing and checks no permission:
  * it is a measuring stick, not a filesystem.
@@ -30,6 +35,21 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+#ifdef HAVE_LIBURING
+#include "null_uring.h"
+#else
+static int null_uring_attach(struct fuse_session *se)
+{
+	(void)se;
+	fprintf(stderr, "null_fuse: built without liburing; serving /dev/fuse only\n");
+	return -1;
+}
+
+static void null_uring_detach(void)
+{
+}
+#endif
 
 #define NULL_MAX_WRITE	(1u << 20)
 #define NULL_TIMEOUT	1.0		/* accessfs's default (cache=auto) */
@@ -361,9 +381,15 @@ static const struct fuse_lowlevel_ops null_ops = {
 	.listxattr = null_listxattr,
 };
 
-/* Takes "size=BYTES" out of the -o options; libfuse gets the rest. */
+struct null_options {
+	long long size;
+	int uring;
+};
+
+/* Takes "size=BYTES" and "uring" out of the -o options; libfuse gets the rest. */
 static const struct fuse_opt null_opts[] = {
-	{ "size=%lld", 0, 0 },
+	{ "size=%lld", offsetof(struct null_options, size), 0 },
+	{ "uring", offsetof(struct null_options, uring), 1 },
 	FUSE_OPT_END
 };
 
@@ -373,29 +399,33 @@ int main(int argc, char *argv[])
 	struct fuse_cmdline_opts opts;
 	struct fuse_loop_config *cfg;
 	struct fuse_session *se;
-	long long size = -1;
+	struct null_options no = { .size = -1 };
 	int res = 1;
 
-	if (fuse_opt_parse(&args, &size, null_opts, NULL) || fuse_parse_cmdline(&args, &opts))
+	if (fuse_opt_parse(&args, &no, null_opts, NULL) || fuse_parse_cmdline(&args, &opts))
 		return 1;
-	if (size < 0 || !opts.mountpoint) {
-		fprintf(stderr, "usage: null_fuse [-f] -o size=BYTES MOUNTPOINT\n");
+	if (no.size < 0 || !opts.mountpoint) {
+		fprintf(stderr, "usage: null_fuse [-f] -o size=BYTES[,uring] MOUNTPOINT\n");
 		return 1;
 	}
 	ns.nodes[FUSE_ROOT_ID] = (struct node){ .mode = S_IFDIR | 0755, .linked = true };
 	ns.next_ino = FUSE_ROOT_ID + 1;
-	link_new(FUSE_ROOT_ID, "read.dat", S_IFREG | 0644, size);
-	link_new(FUSE_ROOT_ID, "write.dat", S_IFREG | 0644, size);
+	link_new(FUSE_ROOT_ID, "read.dat", S_IFREG | 0644, no.size);
+	link_new(FUSE_ROOT_ID, "write.dat", S_IFREG | 0644, no.size);
 
 	se = fuse_session_new(&args, &null_ops, sizeof(null_ops), NULL);
 	if (!se || fuse_session_mount(se, opts.mountpoint))
 		goto out;
 	if (fuse_daemonize(opts.foreground) || fuse_set_signal_handlers(se))
 		goto out_unmount;
+	if (no.uring)
+		null_uring_attach(se);	/* on failure the session is as without it */
 	cfg = fuse_loop_cfg_create();
 	fuse_loop_cfg_set_max_threads(cfg, 16);
 	res = fuse_session_loop_mt(se, cfg) ? 1 : 0;
 	fuse_loop_cfg_destroy(cfg);
+	if (no.uring)
+		null_uring_detach();
 	fuse_remove_signal_handlers(se);
 out_unmount:
 	fuse_session_unmount(se);
