@@ -97,8 +97,11 @@ mode_t creds_umask_become(fuse_req_t req, mode_t mode)
 {
 	mode_t caller = fuse_req_ctx(req)->umask;
 
-	if (!caller)
-		return mode;
+	/*
+	 * Set it even when it is 0: until this thread has unshared, it shares
+	 * the umask of the thread that started it, which may be in the middle
+	 * of another caller's create; and unsharing copies whatever that was.
+	 */
 	if (!thread_has_own_umask())
 		return mode & ~caller;	/* right but for default ACLs */
 	umask(caller);
