@@ -60,3 +60,9 @@ expect_refusal() {
 	assert_nothing_mounted_under_T "$what"
 	echo "ok: $what (exit $rc): $(cat "$T/refusal.err")"
 }
+
+# mode_tree DIR: path, owner, mode and type of everything below DIR, sorted,
+# to compare a tree made through the mount with its native twin.
+mode_tree() {
+	(cd "$1" && find . -printf '%P %u:%g %m %y\n' | sort)
+}

@@ -55,11 +55,6 @@ concurrent_creates() {
 	done
 }
 
-# tree DIR: mode, owner and type of everything below DIR.
-tree() {
-	(cd "$1" && find . -printf '%P %u:%g %m %y\n' | sort)
-}
-
 mkdir -m 0755 "$NATIVE"
 for daemon_umask in 022 077; do
 	run=run-$daemon_umask
@@ -90,8 +85,8 @@ for daemon_umask in 022 077; do
 	sed -E 's/^(tmpfile [^:]*): .*/\1: EOPNOTSUPP/' "$T/native.txt" >"$T/expected.txt"
 	assert_same_transcript "$T/expected.txt" "$T/mount.txt" \
 		"modes of new files through the mount (daemon umask $daemon_umask)"
-	tree "$NATIVE/$run" >"$T/native.tree"
-	tree "$SRC/$run" >"$T/backing.tree"
+	mode_tree "$NATIVE/$run" >"$T/native.tree"
+	mode_tree "$SRC/$run" >"$T/backing.tree"
 	assert_same_transcript "$T/native.tree" "$T/backing.tree" \
 		"the backing tree (daemon umask $daemon_umask)"
 done

@@ -60,10 +60,6 @@ as_caller() {
 	' sh "$FS_MODES")
 }
 
-tree() {
-	(cd "$1" && find . -printf '%P %u:%g %m %y\n' | sort)
-}
-
 mkdir -m 0755 "$NATIVE"
 for daemon_umask in 022 077; do
 	run=run-$daemon_umask
@@ -84,8 +80,8 @@ for daemon_umask in 022 077; do
 		"$T/native.txt" >"$T/expected.txt"
 	assert_same_transcript "$T/expected.txt" "$T/mount.txt" \
 		"uid 65534 on root's tree (daemon umask $daemon_umask)"
-	tree "$NATIVE/$run" >"$T/native.tree"
-	tree "$SRC/$run" | sed 's|^open/suid_nogx root:root 2767 f$|open/suid_nogx root:root 767 f|' \
+	mode_tree "$NATIVE/$run" >"$T/native.tree"
+	mode_tree "$SRC/$run" | sed 's|^open/suid_nogx root:root 2767 f$|open/suid_nogx root:root 767 f|' \
 		>"$T/backing.tree"	# the kernel's difference above
 	assert_same_transcript "$T/native.tree" "$T/backing.tree" \
 		"the backing tree (daemon umask $daemon_umask)"
