@@ -71,11 +71,32 @@ static bool json_plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+/*
+ * Does any byte of the word w fail json_plain()?  Eight bytes per test
+ * (the classic "has a byte less than n" trick): a name is scanned in a
+ * few steps instead of a test per byte, which a dump does for every path.
+ */
+static bool word_has_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+	uint64_t control = w - ones * 0x20;		/* byte < 0x20 borrows */
+	uint64_t del = (w ^ (ones * 0x7f)) - ones;	/* byte == 0x7f */
+
+	return ((control | del | (quote - ones) | (bslash - ones)) & ~w & highs) ||
+	       (w & highs);				/* byte >= 0x80 */
+}
+
 /* Length of the run of plain bytes at s: most names are one run. */
 static size_t json_plain_run(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 
+	for (uint64_t w; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (word_has_special(w))
+			break;
+	}
 	while (i < len && json_plain(s[i]))
 		i++;
 	return i;

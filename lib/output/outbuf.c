@@ -51,6 +51,10 @@ static const char digit_pairs[201] =
 
 #define E8 100000000u
 
+static const uint32_t pow10_32[10] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+};
+
 static unsigned int digits32(uint32_t v)
 {
 	if (v < 10000)
@@ -58,6 +62,20 @@ static unsigned int digits32(uint32_t v)
 	if (v < E8)
 		return v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : 8;
 	return v < 1000000000 ? 9 : 10;
+}
+
+/* The four digits of v < 10000 at p, zero-padded. */
+static inline void put4(char *p, uint32_t v)
+{
+	memcpy(p, digit_pairs + 2 * (v / 100), 2);
+	memcpy(p + 2, digit_pairs + 2 * (v % 100), 2);
+}
+
+/* The eight digits of v < 10^8 at p, zero-padded: two independent halves. */
+static inline void put8(char *p, uint32_t v)
+{
+	put4(p, v / 10000);
+	put4(p + 4, v % 10000);
 }
 
 /* The n lowest decimal digits of v, zero-padded, ending just before end. */
@@ -72,18 +90,39 @@ static void put_digits32(char *end, uint32_t v, unsigned int n)
 		end[-1] = (char)('0' + v % 10);
 }
 
+/* v without leading zeros at p; returns the end. */
+static inline char *put_u32(char *p, uint32_t v)
+{
+	char *end = p + digits32(v), *q = end;
+
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(q - 2, digit_pairs + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return end;
+}
+
 char *outbuf_format_u64(char *p, uint64_t v)
 {
-	unsigned int n;
+	const uint64_t e16 = (uint64_t)E8 * E8;
 
-	if (v < E8) {
-		n = digits32((uint32_t)v);
-		put_digits32(p + n, (uint32_t)v, n);
-		return p + n;
+	if (v < E8)
+		return put_u32(p, (uint32_t)v);
+	if (v < e16) {
+		p = put_u32(p, (uint32_t)(v / E8));
+		put8(p, (uint32_t)(v % E8));
+		return p + 8;
 	}
-	p = outbuf_format_u64(p, v / E8);
-	put_digits32(p + 8, (uint32_t)(v % E8), 8);
-	return p + 8;
+	p = put_u32(p, (uint32_t)(v / e16));	/* at most 1844 */
+	v %= e16;
+	put8(p, (uint32_t)(v / E8));
+	put8(p + 8, (uint32_t)(v % E8));
+	return p + 16;
 }
 
 void outbuf_u64(struct outbuf *o, uint64_t v)
@@ -104,17 +143,25 @@ void outbuf_i64(struct outbuf *o, int64_t v)
 
 void outbuf_fixed(struct outbuf *o, uint64_t v, unsigned int decimals)
 {
-	uint32_t scale = 1;
+	uint32_t scale;
 	char *p;
 
-	for (unsigned int i = 0; i < decimals; i++)
-		scale *= 10;
+	if (decimals > 9)
+		decimals = 9;
+	scale = pow10_32[decimals];
 	if (!outbuf_reserve(o, 20 + 1 + decimals))
 		return;
 	p = outbuf_format_u64(o->buf + o->len, v / scale);
 	if (decimals) {
+		uint32_t frac = (uint32_t)(v % scale);
+
 		*p++ = '.';
-		put_digits32(p + decimals, (uint32_t)(v % scale), decimals);
+		if (decimals == 9) {		/* nanoseconds: what dumps write */
+			*p = (char)('0' + frac / E8);
+			put8(p + 1, frac % E8);
+		} else {
+			put_digits32(p + decimals, frac, decimals);
+		}
 		p += decimals;
 	}
 	o->len = (size_t)(p - o->buf);

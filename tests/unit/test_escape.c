@@ -158,6 +158,37 @@ static void json_output_is_valid_utf8_without_raw_controls(void **state)
 	}
 }
 
+/*
+ * The plain-run scan tests eight bytes at a time: every byte value at every
+ * position of a name longer than two words must be escaped exactly as the
+ * byte-at-a-time rule says (plain bytes copied, the rest escaped).
+ */
+static void json_every_byte_at_every_position(void **state)
+{
+	(void)state;
+	for (unsigned int pos = 0; pos < 17; pos++) {
+		for (unsigned int c = 0; c < 256; c++) {
+			struct outbuf o = { 0 };
+			char name[17], decoded[128];
+			bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+			size_t len;
+
+			memset(name, 'a', sizeof(name));
+			name[pos] = (char)c;
+			/* a lone byte >= 0x80 is not UTF-8: said so, and escaped */
+			assert_int_equal(json_write_string(&o, name, sizeof(name)), c < 0x80);
+			assert_int_equal(o.len == sizeof(name) + 2, plain);
+			outbuf_putc(&o, '\0');
+			json_decode_string(o.buf, decoded, &len);
+			if (c < 0x80) {
+				assert_int_equal(len, sizeof(name));
+				assert_memory_equal(decoded, name, len);
+			}
+			outbuf_free(&o);
+		}
+	}
+}
+
 /* Parse one RFC 4180 field at p; returns what follows it. */
 static const char *csv_parse_field(const char *p, const char *end, char *out, size_t *len)
 {
@@ -217,6 +248,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_names_round_trip_exactly),
 		cmocka_unit_test(json_output_is_valid_utf8_without_raw_controls),
+		cmocka_unit_test(json_every_byte_at_every_position),
 		cmocka_unit_test(csv_fields_round_trip_exactly),
 		cmocka_unit_test(base64_matches_rfc4648_vectors),
 	};
