@@ -4,7 +4,8 @@
  * JSON Lines, CSV or Perfetto JSON, optionally filtered.
  *
  * It only wires things together: the event source reads, resolves and
- * selects (lib/trace/event_source.h), the exporters format (lib/export/).  All traces
+ * selects (lib/trace/event_source.h), the exporters format (lib/export/),
+ * each on its own thread (dump_pipeline.c).  All traces
  * are opened before anything is written, so a bad argument never leaves a
  * half-written output behind.
  */
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "dump_pipeline.h"
 #include "event_source.h"
 #include "export.h"
 #include "trace_reader.h"
@@ -36,9 +38,11 @@ static void usage(FILE *out)
 		"                   merged on their wall-clock start.  A merge of each\n"
 		"                   writer thread's events, which the daemon records in\n"
 		"                   order: memory is one block (at most 4 MiB, 256 KiB as\n"
-		"                   written) and one event per writer thread, whatever\n"
-		"                   the trace's length; an event out of its thread's order\n"
-		"                   is printed when met and counted on standard error\n"
+		"                   written) and one event per writer thread, plus two\n"
+		"                   batches of 4096 events (about 2 MiB) on their way to\n"
+		"                   the formatting thread, whatever the trace's length;\n"
+		"                   an event out of its thread's order is printed when\n"
+		"                   met and counted on standard error\n"
 		"  --order file     as the blocks lie in the file (each thread's events in\n"
 		"                   order, threads interleaved roughly by time)\n"
 		"%s"
@@ -183,7 +187,7 @@ static int dump_events(struct exporter *x, struct event_source *src)
 {
 	size_t n = event_source_count(src);
 	const char **hosts = calloc(n, sizeof(*hosts));	/* looked up once, not per event */
-	struct source_event se;
+	char err[512];
 	int rc;
 
 	if (!hosts) {
@@ -194,19 +198,10 @@ static int dump_events(struct exporter *x, struct event_source *src)
 		hosts[i] = trace_host(src, i);
 		exporter_begin_trace(x, event_source_reader(src, i), (unsigned int)i, hosts[i]);
 	}
-	while ((rc = event_source_next(src, &se)) == 1) {
-		struct export_event e = {
-			.ev = se.ev, .path = se.path, .path_len = se.path_len,
-			.path2 = se.path2, .path2_len = se.path2_len, .proc = se.proc,
-			.trace_start_ns = se.trace_start_ns, .host = hosts[se.trace],
-			.trace_index = se.trace,
-		};
-
-		exporter_event(x, &e);
-	}
+	rc = dump_pipeline_run(x, src, hosts, err, sizeof(err));
 	free(hosts);
 	if (rc < 0) {
-		fprintf(stderr, "accessfs dump: %s\n", event_source_error(src));
+		fprintf(stderr, "accessfs dump: %s\n", err);
 		return -1;
 	}
 	warn_traces(src);
