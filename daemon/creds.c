@@ -5,8 +5,9 @@
  * fuse_req_getgroups(), which reads /proc: a few microseconds, paid only by
  * requests that create names, never by reads and writes, and not at all
  * when the caller already is who the daemon is (see creds_become).  The
- * umask costs two umask() calls per creating request, and the unshare of
- * CLONE_FS once per worker thread.
+ * umask costs a umask() call when a creating request's caller has another
+ * umask than this thread's last one, and the unshare of CLONE_FS once per
+ * worker thread.
  */
 #include <sched.h>
 #include <stdio.h>
@@ -91,28 +92,31 @@ static bool thread_has_own_umask(void)
 	return state > 0;
 }
 
-static __thread bool umask_set;
+/*
+ * The umask this thread's own fs_struct holds, once it has one; -1: not
+ * known (unsharing copies whatever the shared one held at that moment).
+ * Every request that creates a name sets it (below), so it is left as the
+ * last caller's rather than put back: nothing else a worker does depends
+ * on it, and callers of one mount nearly always share one umask, so most
+ * creates make no umask() call at all.
+ */
+static __thread int thread_umask = -1;
 
 mode_t creds_umask_become(fuse_req_t req, mode_t mode)
 {
 	mode_t caller = fuse_req_ctx(req)->umask;
 
 	/*
-	 * Set it even when it is 0: until this thread has unshared, it shares
-	 * the umask of the thread that started it, which may be in the middle
-	 * of another caller's create; and unsharing copies whatever that was.
+	 * Until this thread has unshared, it shares the umask of the thread
+	 * that started it, which may be in the middle of another caller's
+	 * create: unshare first, then set what is not known to be right,
+	 * even 0.
 	 */
 	if (!thread_has_own_umask())
 		return mode & ~caller;	/* right but for default ACLs */
-	umask(caller);
-	umask_set = true;
+	if (thread_umask != (int)caller) {
+		umask(caller);
+		thread_umask = (int)caller;
+	}
 	return mode;
-}
-
-void creds_umask_restore(void)
-{
-	if (!umask_set)
-		return;
-	umask(0);
-	umask_set = false;
 }

@@ -12,11 +12,13 @@
  * The caller's umask is applied the same way, by the backing filesystem
  * rather than by us: the daemon asks for FUSE_CAP_DONT_MASK, so the kernel
  * sends the mode unmasked with the caller's umask beside it, and
- * creds_umask_become() gives that umask to this thread for the one
+ * creds_umask_become() gives that umask to this worker thread before the
  * creating syscall.  The backing filesystem then masks exactly as for a
  * native call, which means not at all under a parent with a default ACL
  * (posix_acl_create()), something neither the kernel's masking nor ours
- * could get right.  The daemon's own umask is 0 (mount_main.c).
+ * could get right.  The daemon's own umask is 0 (mount_main.c); a worker
+ * keeps its last caller's, which only creating requests (which all set
+ * it) depend on.
  */
 #ifndef ACCESSFS_CREDS_H
 #define ACCESSFS_CREDS_H
@@ -35,13 +37,10 @@ bool creds_become(fuse_req_t req, bool enabled);
 void creds_restore(bool switched);
 
 /*
- * Give this thread the umask of req's caller for one creating syscall;
- * returns the mode to create with: mode itself, or, should this thread be
- * unable to have a umask of its own, mode with the umask applied.
+ * Give this thread the umask of req's caller for the creating syscall that
+ * follows; returns the mode to create with: mode itself, or, should this
+ * thread be unable to have a umask of its own, mode with the umask applied.
  */
 mode_t creds_umask_become(fuse_req_t req, mode_t mode);
-
-/* Back to umask 0, so that nothing else this thread creates is masked. */
-void creds_umask_restore(void);
 
 #endif /* ACCESSFS_CREDS_H */

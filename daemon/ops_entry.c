@@ -283,7 +283,6 @@ static void afs_make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	switched = creds_become(req, d->switch_creds);
 	res = make_object(fd, name, o, creds_umask_become(req, o->mode));
-	creds_umask_restore();
 	creds_restore(switched);
 	if (!res)
 		res = afs_lookup_entry(req, dir, fd, name, &e);

@@ -111,7 +111,6 @@ static void afs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode
 	switched = creds_become(req, d->switch_creds);
 	fd = openat(dfd, name, backing_flags(d, fi->flags) | O_CREAT, creds_umask_become(req, mode));
 	res = fd < 0 ? -errno : 0;
-	creds_umask_restore();
 	creds_restore(switched);
 	if (!res)
 		res = afs_lookup_entry(req, dir, dfd, name, &e);
