@@ -33,6 +33,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "label_record.h"
+#include "task_file.bpf.h"
 
 #ifndef __TARGET_ARCH_x86
 #error "syscall arguments are read from x86_64 pt_regs; port cause_of() first"
@@ -161,15 +162,9 @@ static __always_inline __u64 node_of(struct inode *inode)
 /* Whether fd is open on node in task t; its f_pos into *pos. */
 static __always_inline bool fd_is_node(struct task_struct *t, __u64 fd, __u64 node, __u64 *pos)
 {
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds, *f = NULL;
+	struct file *f = file_of_fd(t, fd);
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return false;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_core_read(&f, sizeof(f), &fds[fd]) || !f)
-		return false;
-	if (node_of(BPF_CORE_READ(f, f_inode)) != node)
+	if (!f || node_of(BPF_CORE_READ(f, f_inode)) != node)
 		return false;
 	*pos = BPF_CORE_READ(f, f_pos);
 	return true;
