@@ -59,12 +59,13 @@ int app_samples_put(struct app_samples *t, const struct trace_app_sample *s, siz
 	return 0;
 }
 
-const struct trace_app_sample *app_samples_at(struct app_samples *t, size_t i)
+bool app_samples_get(const struct app_samples *t, size_t i, struct trace_app_sample *out)
 {
 	if (i >= t->n)
-		return NULL;
-	t->items[i].s.comm = t->items[i].comm;
-	return &t->items[i].s;
+		return false;
+	*out = t->items[i].s;
+	out->comm = t->items[i].comm;
+	return true;
 }
 
 void app_samples_free(struct app_samples *t)

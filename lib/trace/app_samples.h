@@ -8,6 +8,7 @@
 #ifndef ACCESSFS_APP_SAMPLES_H
 #define ACCESSFS_APP_SAMPLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "hash_index.h"
 #include "trace_format.h"
@@ -27,9 +28,9 @@ struct app_samples {
  * bytes, cut to 15).  0, or -1 if memory ran out. */
 int app_samples_put(struct app_samples *t, const struct trace_app_sample *s, size_t comm_len);
 
-/* The i-th key's latest sample, in the order keys first appeared; its
- * comm is valid until the next put. */
-const struct trace_app_sample *app_samples_at(struct app_samples *t, size_t i);
+/* Into *out, the i-th key's latest sample, in the order keys first
+ * appeared; its comm is valid until the next put.  False if i >= n. */
+bool app_samples_get(const struct app_samples *t, size_t i, struct trace_app_sample *out);
 
 void app_samples_free(struct app_samples *t);
 

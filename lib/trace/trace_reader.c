@@ -1090,7 +1090,7 @@ size_t trace_reader_app_count(const struct trace_reader *r)
 	return r->app.n;
 }
 
-const struct trace_app_sample *trace_reader_app_at(struct trace_reader *r, size_t i)
+bool trace_reader_app_get(const struct trace_reader *r, size_t i, struct trace_app_sample *out)
 {
-	return app_samples_at(&r->app, i);
+	return app_samples_get(&r->app, i, out);
 }
