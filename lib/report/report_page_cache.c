@@ -80,6 +80,32 @@ void report_page_cache_sentence(char *buf, size_t len, const struct page_cache_v
 			 how(r->method), end);
 }
 
+#define TEXT_COLUMNS 80
+
+/* s as "  " lines of at most TEXT_COLUMNS, broken at spaces, continued
+ * with "    " (a word longer than a line, a long path, stays whole). */
+static void print_wrapped(FILE *out, const char *s)
+{
+	const char *indent = "  ";
+
+	while (*s) {
+		size_t room = TEXT_COLUMNS - strlen(indent), len = strlen(s), cut = len;
+
+		if (len > room) {
+			cut = room;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = strcspn(s, " ");
+		}
+		fprintf(out, "%s%.*s\n", indent, (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+		indent = "    ";
+	}
+}
+
 void report_page_cache_text(FILE *out, const struct analysis *a, size_t top)
 {
 	const struct page_cache_view *v = &a->app;
@@ -87,14 +113,14 @@ void report_page_cache_text(FILE *out, const struct analysis *a, size_t top)
 
 	fprintf(out, "\npage cache: what programs asked for, what reached storage\n");
 	if (!v->available) {
-		fprintf(out, "  %s\n", UNAVAILABLE);
+		print_wrapped(out, UNAVAILABLE);
 		return;
 	}
 	if (!v->nrows)
 		fprintf(out, "  (nothing counted)\n");
 	for (size_t i = 0; i < v->nrows && i < top; i++) {
 		report_page_cache_sentence(line, sizeof(line), v, &v->rows[i]);
-		fprintf(out, "  %s\n", line);
+		print_wrapped(out, line);
 	}
 }
 
