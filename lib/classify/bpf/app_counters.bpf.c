@@ -86,7 +86,7 @@ struct {
 	__type(value, struct app_task);
 } app_tasks SEC(".maps");
 
-/* The i_ino of a page-cache inode of our mount (a trusted pointer), else 0. */
+/* The i_ino of a page-cache inode of our mount (a BTF pointer: plain loads), else 0. */
 static __always_inline __u64 ino_of(struct inode *host)
 {
 	struct super_block *sb;
@@ -95,14 +95,6 @@ static __always_inline __u64 ino_of(struct inode *host)
 		return 0;
 	sb = host->i_sb;
 	return sb && sb->s_dev == target_dev ? host->i_ino : 0;
-}
-
-/* The same for an inode reached through probe reads (a file's f_inode). */
-static __always_inline __u64 ino_of_read(struct inode *inode)
-{
-	if (!inode || BPF_CORE_READ(inode, i_sb, s_dev) != target_dev)
-		return 0;
-	return BPF_CORE_READ(inode, i_ino);
 }
 
 /* The counters of (ino, current process, method), created at first use. */
@@ -180,7 +172,7 @@ static __always_inline bool read_args(struct task_struct *t, struct pt_regs *reg
 	f = file_of_fd(t, regs->di);
 	if (!f)
 		return false;
-	*pos = BPF_CORE_READ(f, f_pos);
+	*pos = f->f_pos;
 	return true;
 }
 
@@ -315,6 +307,10 @@ int BPF_PROG(on_add_to_page_cache, struct folio *folio)
 	if (!ino)
 		return 0;
 	t = bpf_get_current_task_btf();
+	/* Most pages come in by read() readahead: no fault to mark. */
+	if ((long)((struct pt_regs *)bpf_task_pt_regs(t))->orig_ax >= 0 &&
+	    fault_method(t) != APP_METHOD_POPULATE)
+		return 0;
 	ts = bpf_task_storage_get(&app_tasks, t, 0, 0);
 	if (!ts || ts->fault_major || ts->fault_seq != t->min_flt + t->maj_flt + 1)
 		return 0;
@@ -353,7 +349,7 @@ int BPF_PROG(on_write_send, const struct fuse_req *req)
 	if (!is_write_family((long)regs->orig_ax))
 		return 0;
 	f = file_of_fd(t, regs->di);
-	ino = f ? ino_of_read(BPF_CORE_READ(f, f_inode)) : 0;
+	ino = f ? ino_of(f->f_inode) : 0;
 	in = (void *)BPF_CORE_READ(req, args, in_args[0].value);
 	if (!ino || !in)
 		return 0;
