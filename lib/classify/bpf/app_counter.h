@@ -30,4 +30,10 @@ struct app_value {
 	char comm[16];		/* of the thread that first counted here */
 };
 
+/* A CPU's counts not yet added to the map (app_counters.bpf.c counts_of). */
+struct app_pending {
+	struct app_key key;	/* ino 0: none */
+	struct app_value val;
+};
+
 #endif /* ACCESSFS_APP_COUNTER_H */

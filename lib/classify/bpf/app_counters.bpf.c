@@ -70,6 +70,14 @@ struct {
 	__type(value, struct app_value);
 } app_counts SEC(".maps");
 
+/* Per CPU: the counts of the key it counted last, not yet in app_counts. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct app_pending);
+} app_pending SEC(".maps");
+
 /* The fault and the write syscall a task is in, as last counted. */
 struct app_task {
 	__u64 fault_seq;	/* min_flt + maj_flt + 1 of the fault counted */
@@ -97,22 +105,55 @@ static __always_inline __u64 ino_of(struct inode *host)
 	return sb && sb->s_dev == target_dev ? host->i_ino : 0;
 }
 
-/* The counters of (ino, current process, method), created at first use. */
+/* Add this CPU's pending counts into app_counts (counts_of then starts afresh). */
+static __always_inline void flush_pending(struct app_pending *p)
+{
+	struct app_value *v;
+
+	if (!p->key.ino)
+		return;
+	v = bpf_map_lookup_elem(&app_counts, &p->key);
+	if (!v) {
+		if (!bpf_map_update_elem(&app_counts, &p->key, &p->val, BPF_NOEXIST))
+			return;		/* ours is the entry */
+		v = bpf_map_lookup_elem(&app_counts, &p->key);	/* another CPU's went first */
+		if (!v) {
+			__sync_fetch_and_add(&app_full, 1);
+			return;
+		}
+	}
+	__sync_fetch_and_add(&v->bytes, p->val.bytes);
+	__sync_fetch_and_add(&v->calls, p->val.calls);
+	__sync_fetch_and_add(&v->faults, p->val.faults);
+	__sync_fetch_and_add(&v->major, p->val.major);
+	__sync_fetch_and_add(&v->mapped, p->val.mapped);
+}
+
+/*
+ * Where to count for (ino, current process, method): this CPU's pending
+ * counts, which stay with one key while the CPU keeps counting for it (a
+ * program reading one file), so the common count is two adds to per-CPU
+ * memory, no hash lookup and no atomic.  Tracepoints run with preemption
+ * off and a program does not nest on its CPU, so plain adds are safe.
+ * Another key flushes them into app_counts; the daemon adds what is still
+ * pending when it samples (app_counters.c).
+ */
 static __always_inline struct app_value *counts_of(__u64 ino, __u32 method)
 {
-	struct app_key key = {
-		.ino = ino, .tgid = bpf_get_current_pid_tgid() >> 32, .method = method,
-	};
-	struct app_value *v = bpf_map_lookup_elem(&app_counts, &key), fresh = {};
+	__u32 zero = 0, tgid = bpf_get_current_pid_tgid() >> 32;
+	struct app_pending *p = bpf_map_lookup_elem(&app_pending, &zero);
 
-	if (v)
-		return v;
-	bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-	bpf_map_update_elem(&app_counts, &key, &fresh, BPF_NOEXIST);
-	v = bpf_map_lookup_elem(&app_counts, &key);
-	if (!v)
-		__sync_fetch_and_add(&app_full, 1);
-	return v;
+	if (!p)
+		return NULL;
+	if (p->key.ino == ino && p->key.tgid == tgid && p->key.method == method)
+		return &p->val;
+	flush_pending(p);
+	__builtin_memset(&p->val, 0, sizeof(p->val));
+	p->key.ino = ino;
+	p->key.tgid = tgid;
+	p->key.method = method;
+	bpf_get_current_comm(p->val.comm, sizeof(p->val.comm));
+	return &p->val;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -207,8 +248,8 @@ int BPF_PROG(on_get_pages, struct address_space *mapping, unsigned long index,
 		count = size - pos;
 	v = counts_of(ino, APP_METHOD_READ);
 	if (v) {
-		__sync_fetch_and_add(&v->bytes, count);
-		__sync_fetch_and_add(&v->calls, 1);
+		v->bytes += count;
+		v->calls += 1;
 	}
 	return 0;
 }
@@ -263,8 +304,8 @@ static __always_inline void note_fault(struct address_space *mapping, __u64 wind
 		v = counts_of(ino, ts->fault_method);
 		if (!v)
 			return;
-		__sync_fetch_and_add(&v->faults, 1);
-		__sync_fetch_and_add(&v->mapped, 1);	/* the faulting page */
+		v->faults++;
+		v->mapped++;	/* the faulting page */
 	} else {
 		v = counts_of(ino, ts->fault_method);
 		if (!v)
@@ -272,7 +313,7 @@ static __always_inline void note_fault(struct address_space *mapping, __u64 wind
 	}
 	if (window) {
 		ts->fault_window = 1;
-		__sync_fetch_and_add(&v->mapped, window - 1);
+		v->mapped += window - 1;
 	}
 }
 
@@ -317,7 +358,7 @@ int BPF_PROG(on_add_to_page_cache, struct folio *folio)
 	ts->fault_major = 1;
 	v = counts_of(ino, ts->fault_method);
 	if (v)
-		__sync_fetch_and_add(&v->major, 1);
+		v->major += 1;
 	return 0;
 }
 
@@ -356,13 +397,13 @@ int BPF_PROG(on_write_send, const struct fuse_req *req)
 	v = counts_of(ino, APP_METHOD_WRITE);
 	if (!v)
 		return 0;
-	__sync_fetch_and_add(&v->bytes, BPF_CORE_READ(in, size));
+	v->bytes += BPF_CORE_READ(in, size);
 	/* A write() larger than max_write sends several WRITEs: one call. */
 	ts = bpf_task_storage_get(&app_tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	seq = t->ioac.syscw + 1;
 	if (ts && ts->write_seq != seq) {
 		ts->write_seq = seq;
-		__sync_fetch_and_add(&v->calls, 1);
+		v->calls += 1;
 	}
 	return 0;
 }
