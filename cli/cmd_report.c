@@ -117,6 +117,41 @@ static void end_traces(struct analysis *a, const struct event_source *src, const
 	}
 }
 
+/*
+ * The app-side view of each trace that has one: its latest APP samples,
+ * with the files named as read_events() names them.
+ */
+static int add_app_samples(struct analysis *a, const struct event_source *src)
+{
+	for (size_t i = 0; i < event_source_count(src); i++) {
+		struct trace_reader *r = event_source_reader(src, i);
+		struct trace_app_sample s;
+		char unnamed[48];
+
+		if (!trace_reader_app_available(r))
+			continue;
+		page_cache_view_trace(&a->app, (uint32_t)header_u64(r, TRACE_HDR_page_size, 4096));
+		for (size_t j = 0; trace_reader_app_get(r, j, &s); j++) {
+			size_t len;
+			const char *path = trace_reader_path(r, s.file_id, s.time_ns, &len);
+
+			if (path && len == 0) {
+				path = "/";
+				len = 1;
+			} else if (!path) {
+				len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
+						       (unsigned long long)s.file_id);
+				path = unnamed;
+			}
+			if (analysis_add_app(a, path, len, &s) < 0) {
+				fprintf(stderr, "accessfs report: out of memory\n");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static struct event_source *open_source(char **paths, size_t n, const struct event_filter *flt)
 {
 	struct event_source *src;
@@ -171,6 +206,8 @@ static int analyse(struct analysis *a, char **paths, size_t n, struct event_filt
 		rc = read_events(src, index, a, analysis_add);
 	if (rc == 0)
 		end_traces(a, src, index);
+	if (rc == 0)
+		rc = add_app_samples(a, src);
 	event_source_close(src);
 	if (rc == 0)
 		analysis_finish(a);

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "app_sampler.h"
 #include "classify.h"
 #include "hash_index.h"
 #include "trace_hook.h"
@@ -19,6 +20,7 @@
 static struct {
 	struct trace_writer *volatile writer;	/* NULL: nothing is recorded */
 	struct classifier *classifier;
+	struct app_sampler *app;	/* NULL: no app-side view */
 	bool meta;			/* record metadata operations */
 	bool labels;			/* label data requests */
 } hook;
@@ -240,6 +242,7 @@ static struct trace_writer *open_writer(const struct accessfs_daemon *d,
 		{ TRACE_HDR_daemon_pid, pid },
 		{ TRACE_HDR_proto, proto },
 		{ TRACE_HDR_flush_interval_ms, interval },
+		{ TRACE_HDR_app_counters, yes_no[hook.app != NULL] },
 	};
 
 	/* cmd_mount.c created the file, empty, before mounting. */
@@ -266,6 +269,22 @@ bool trace_hook_labels_from_proc(void)
 	return hook.classifier && !strcmp(classifier_label_source(hook.classifier), "proc");
 }
 
+/*
+ * The app-side view comes with BPF labels: where those loaded, the kernel
+ * can count for us too; under labels=proc or off the report says it has no
+ * such view rather than showing zeros.
+ */
+static void open_app_sampler(const struct accessfs_daemon *d)
+{
+	char why[256];
+
+	if (strcmp(classifier_label_source(hook.classifier), "bpf"))
+		return;
+	hook.app = app_sampler_open(d->mount_dev, why, sizeof(why));
+	if (!hook.app)
+		fprintf(stderr, "accessfs: %s; no app-side view\n", why);
+}
+
 int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_conn *conn,
 		     char *err, size_t errlen)
 {
@@ -273,11 +292,19 @@ int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_co
 	const char *warning;
 
 	classifier_set_conn(hook.classifier, conn->async_read, conn->writeback_cache);
+	open_app_sampler(d);
 	w = open_writer(d, conn, err, errlen);
 	if (!w) {
+		app_sampler_close(hook.app);
+		hook.app = NULL;
 		classifier_free(hook.classifier);
 		hook.classifier = NULL;
 		return -1;
+	}
+	if (hook.app && app_sampler_start(hook.app, w)) {
+		fprintf(stderr, "accessfs: app-side counters: no sampler thread\n");
+		app_sampler_close(hook.app);
+		hook.app = NULL;
 	}
 	warning = classifier_warning(hook.classifier);
 	if (warning)
@@ -317,6 +344,8 @@ int trace_hook_stop(void)
 	if (!w)
 		return 0;
 	hook.writer = NULL;
+	app_sampler_close(hook.app);
+	hook.app = NULL;
 	record_label_stats(w);
 	ret = trace_writer_close(w, &st);
 	classifier_free(hook.classifier);

@@ -8,6 +8,7 @@ void analysis_init(struct analysis *a, bool keep_samples)
 {
 	memset(a, 0, sizeof(*a));
 	a->keep_samples = keep_samples;
+	page_cache_view_init(&a->app);
 }
 
 void analysis_free(struct analysis *a)
@@ -20,6 +21,7 @@ void analysis_free(struct analysis *a)
 	free(a->files);
 	hash_index_free(&a->index);
 	run_stats_free(&a->run);
+	page_cache_view_free(&a->app);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -196,6 +198,19 @@ static int by_bytes_then_path(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
+/* What of a file's requests of one method reached storage: its READ
+ * bytes, or for write its WRITE bytes. */
+static uint64_t storage_bytes(const void *ctx, const char *path, unsigned int method)
+{
+	const struct analysis_file *af = analysis_find(ctx, path);
+	const struct method_stats *s = af ? file_stats_method(&af->stats, method) : NULL;
+
+	if (!s)
+		return 0;
+	return method_stats_counter(s, method == TRACE_METHOD_WRITE ? POSIX_BYTES_WRITTEN :
+							   POSIX_BYTES_READ);
+}
+
 void analysis_finish(struct analysis *a)
 {
 	for (size_t i = 0; i < a->nfiles; i++)
@@ -208,6 +223,13 @@ void analysis_finish(struct analysis *a)
 	if (index_all(a) < 0)	/* then analysis_find() finds nothing */
 		hash_index_free(&a->index);
 	a->sorted = true;
+	page_cache_view_finish(&a->app, storage_bytes, a);
+}
+
+int analysis_add_app(struct analysis *a, const char *path, size_t path_len,
+		     const struct trace_app_sample *s)
+{
+	return page_cache_view_add(&a->app, path, path_len, s);
 }
 
 const struct analysis_file *analysis_find(const struct analysis *a, const char *path)

@@ -16,6 +16,7 @@
 #include "trace_format.h"
 #include "file_stats.h"
 #include "hash_index.h"
+#include "page_cache_view.h"
 #include "run_stats.h"
 
 /* Direct-mapped cache of stable path pointers: a power of two. */
@@ -29,6 +30,7 @@ struct analysis_file {
 
 struct analysis {
 	struct run_stats run;
+	struct page_cache_view app;	/* the app-side view (APP samples) */
 	struct analysis_file **files;
 	size_t nfiles, files_cap;
 	struct hash_index index;	/* path -> position in files */
@@ -68,6 +70,11 @@ int analysis_add_trace(struct analysis *a, const char *path, const char *host,
 
 /* Account one event.  Returns 0, or -1 if memory ran out. */
 int analysis_add(struct analysis *a, const struct analysis_event *e);
+
+/* One trace's latest APP sample of the file at path (analysis_finish()
+ * then adds what reached storage).  0, or -1 if memory ran out. */
+int analysis_add_app(struct analysis *a, const char *path, size_t path_len,
+		     const struct trace_app_sample *s);
 
 /*
  * Finish every file's counters and sort files by bytes moved (descending,

@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "bpf_source.h"
+#include "bpf_why.h"
 #include "labels.skel.h"
 
 #define SLOTS		16384	/* power of two */
@@ -57,28 +57,6 @@ static int on_record(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-/* The last warning libbpf printed, for the one line that says why not. */
-static char libbpf_last[160];
-
-static int keep_last_warning(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN) {
-		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
-		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
-	}
-	return 0;
-}
-
-static void fail(char *why, size_t whylen, const char *what, int err)
-{
-	const char *msg = strerror(err < 0 ? -err : err);
-
-	if (libbpf_last[0])
-		snprintf(why, whylen, "BPF labels: %s: %s (libbpf: %s)", what, msg, libbpf_last);
-	else
-		snprintf(why, whylen, "BPF labels: %s: %s", what, msg);
-}
-
 struct bpf_source *bpf_source_open(uint64_t mount_dev, char *why, size_t whylen)
 {
 	struct bpf_source *b;
@@ -98,21 +76,20 @@ struct bpf_source *bpf_source_open(uint64_t mount_dev, char *why, size_t whylen)
 		return NULL;
 	}
 	pthread_mutex_init(&b->lock, NULL);
-	libbpf_last[0] = '\0';
-	libbpf_set_print(keep_last_warning);
+	bpf_why_begin();
 	b->skel = labels_bpf__open_and_load();
 	if (!b->skel) {
-		fail(why, whylen, "load", errno);
+		bpf_why(why, whylen, "BPF labels", "load", errno);
 		goto out_free;
 	}
 	err = labels_bpf__attach(b->skel);
 	if (err) {
-		fail(why, whylen, "attach", err);
+		bpf_why(why, whylen, "BPF labels", "attach", err);
 		goto out_free;
 	}
 	b->ring = ring_buffer__new(bpf_map__fd(b->skel->maps.records), on_record, b, NULL);
 	if (!b->ring) {
-		fail(why, whylen, "ring buffer", errno);
+		bpf_why(why, whylen, "BPF labels", "ring buffer", errno);
 		goto out_free;
 	}
 	/* The kernel's dev_t is major << 20 | minor (include/linux/kdev_t.h). */

@@ -69,4 +69,15 @@ const char *report_duration(char buf[REPORT_UNIT_LEN], uint64_t ns);
 size_t report_files_shown(const struct analysis *a, const struct report_options *o,
 			  bool always_limit);
 
+/*
+ * The app-side view (lib/report/report_page_cache.c), at most top rows:
+ * the sentence of one row, and its section in each output.
+ */
+struct json_writer;
+void report_page_cache_sentence(char *buf, size_t len, const struct page_cache_view *v,
+				const struct pcv_row *r);
+void report_page_cache_text(FILE *out, const struct analysis *a, size_t top);
+void report_page_cache_json(struct json_writer *w, const struct analysis *a, size_t top);
+void report_page_cache_html(FILE *out, const struct analysis *a, size_t top);
+
 #endif /* ACCESSFS_REPORT_H */

@@ -322,6 +322,7 @@ int report_html(FILE *out, const struct analysis *a, const struct report_options
 		fputs("<li>none clear-cut</li>\n", out);
 	fputs("</ul>\n", out);
 	timeline(out, rs);
+	report_page_cache_html(out, a, shown);
 	fputs("<h2>Files</h2>\n", out);
 	for (size_t i = 0; i < shown; i++)
 		file_section(out, a->files[i], i, rs);

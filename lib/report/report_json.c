@@ -205,6 +205,7 @@ int report_json(FILE *out, const struct analysis *a, const struct report_options
 	for (size_t i = 0; i < shown; i++)
 		file_object(&w, a->files[i]);
 	jw_end_array(&w);
+	report_page_cache_json(&w, a, o->top_given ? o->top : SIZE_MAX);
 	/* Findings are about the files text would show, so that both say the same. */
 	jw_array(&w, "findings");
 	report_findings(a, shown < o->top ? shown : o->top, json_finding, &w);

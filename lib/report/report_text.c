@@ -252,6 +252,7 @@ int report_text(FILE *out, const struct analysis *a, const struct report_options
 	run_processes(out, rs);
 	run_hosts(out, rs);
 	traces_health(out, rs);
+	report_page_cache_text(out, a, shown);
 	fprintf(out, "\nfindings\n");
 	if (!report_findings(a, shown, print_finding, out))
 		fprintf(out, "  (none clear-cut)\n");

@@ -242,6 +242,18 @@ size_t trace_meta_encode_proc(uint8_t *out, const struct trace_proc *pr)
 	return meta_finish(out, TRACE_META_PROC, start, (size_t)(p - start));
 }
 
+size_t trace_meta_encode_app(uint8_t *out, const struct trace_app_sample *a)
+{
+	uint8_t *start = out + META_PAYLOAD_GAP, *p = start;
+	const uint64_t v[] = { a->time_ns, a->file_id, a->pid, a->method, a->bytes, a->calls,
+			       a->faults, a->major, a->mapped };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		p = varint_put(p, v[i]);
+	p = put_bytes(p, a->comm, str_cut(strlen(a->comm)));
+	return meta_finish(out, TRACE_META_APP, start, (size_t)(p - start));
+}
+
 size_t trace_meta_encode_numbers(uint8_t *out, unsigned int type, const uint64_t *v, size_t n)
 {
 	uint8_t *start = out + META_PAYLOAD_GAP, *p = start;
@@ -318,5 +330,25 @@ int trace_meta_decode_proc(const struct trace_meta_record *rec, struct trace_pro
 	pr->time_ns = time_ns;
 	*comm_len = clen;
 	*exe_len = elen;
+	return 0;
+}
+
+int trace_meta_decode_app(const struct trace_meta_record *rec, struct trace_app_sample *a,
+			  size_t *comm_len)
+{
+	const uint8_t *p = rec->payload, *end = p + rec->len;
+	uint64_t pid, method;
+	uint16_t clen;
+
+	if (varint_get(&p, end, &a->time_ns) || varint_get(&p, end, &a->file_id) ||
+	    varint_get(&p, end, &pid) || varint_get(&p, end, &method) ||
+	    varint_get(&p, end, &a->bytes) || varint_get(&p, end, &a->calls) ||
+	    varint_get(&p, end, &a->faults) || varint_get(&p, end, &a->major) ||
+	    varint_get(&p, end, &a->mapped) || get_bytes(&p, end, &a->comm, &clen) ||
+	    pid > UINT32_MAX || method >= TRACE_METHOD_COUNT)
+		return -1;
+	a->pid = (uint32_t)pid;
+	a->method = (uint8_t)method;
+	*comm_len = clen;
 	return 0;
 }

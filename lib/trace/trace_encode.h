@@ -54,6 +54,7 @@ int trace_event_decode(struct trace_codec *c, const uint8_t **pos, const uint8_t
 size_t trace_meta_encode_dentry(uint8_t *out, const struct trace_dentry *d);
 size_t trace_meta_encode_proc(uint8_t *out, const struct trace_proc *p);
 /* LOST (time, count), UNLINK (time, file_id): two numbers, given the type. */
+size_t trace_meta_encode_app(uint8_t *out, const struct trace_app_sample *a);
 size_t trace_meta_encode_pair(uint8_t *out, unsigned int type, uint64_t a, uint64_t b);
 size_t trace_meta_encode_end(uint8_t *out, uint64_t time_ns, uint64_t events, uint64_t lost);
 /* A record of n (at most 8) unsigned numbers, e.g. LOST with its META count. */
@@ -77,6 +78,9 @@ int trace_meta_decode_proc(const struct trace_meta_record *rec, struct trace_pro
  * n unsigned numbers (LOST, END, UNLINK payloads); bytes after them are
  * ignored, so a record may grow numbers at its end.
  */
+/* comm points into the record (not NUL-terminated): comm_len bytes. */
+int trace_meta_decode_app(const struct trace_meta_record *rec, struct trace_app_sample *a,
+			  size_t *comm_len);
 int trace_meta_decode_numbers(const struct trace_meta_record *rec, uint64_t *v, size_t n);
 
 #endif /* ACCESSFS_TRACE_ENCODE_H */

@@ -87,7 +87,8 @@ struct trace_file_header {
 	X(19, daemon_pid, "pid of the accessfs daemon")			\
 	X(20, proto, "FUSE protocol major.minor")			\
 	X(21, flush_interval_ms, "the writer writes buffered events at least this often") \
-	X(22, label_source, "where access-method labels came from: bpf, proc or off")
+	X(22, label_source, "where access-method labels came from: bpf, proc or off") \
+	X(23, app_counters, "1 if the app-side counters were sampled (APP records)")
 
 enum trace_header_key {
 #define X(id, name, desc) TRACE_HDR_##name = id,
@@ -397,6 +398,14 @@ struct trace_event {
  *           (late) or named no cause (nocause); records the kernel could
  *           not queue (dropped); queued causes replaced by another before
  *           their request was sent (overlaps, a possible mislabel).
+ *   APP     v time_ns, v file_id, v pid, v method, v bytes, v calls,
+ *           v faults, v major, v mapped, s comm
+ *           with app_counters 1: what process pid (named comm) asked of
+ *           file_id's page cache by method (read, mmap, populate, write),
+ *           as counted in the kernel from the mount's start to time_ns
+ *           (doc/labels.md "The app-side view").  Sampled once a second
+ *           for the counters that changed, and at the end: the last
+ *           record of a (file_id, pid, method) holds its totals.
  */
 #define TRACE_META_RECORDS(X)		\
 	X(DENTRY, dentry, 1)		\
@@ -404,7 +413,8 @@ struct trace_event {
 	X(LOST, lost, 3)		\
 	X(END, end, 4)			\
 	X(UNLINK, unlink, 5)		\
-	X(LABELS, labels, 6)
+	X(LABELS, labels, 6)		\
+	X(APP, app, 7)
 
 enum trace_meta_type {
 #define X(e, name, id) TRACE_META_##e = id,
@@ -436,6 +446,20 @@ struct trace_label_stats {
 	uint64_t nocause;
 	uint64_t dropped;
 	uint64_t overlaps;
+};
+
+/* The APP record: cumulative counters of one (file, process, method). */
+struct trace_app_sample {
+	uint64_t time_ns;
+	uint64_t file_id;
+	uint32_t pid;
+	uint8_t method;		/* enum trace_method: READ, MMAP, POPULATE, WRITE */
+	uint64_t bytes;		/* read: asked for, up to EOF; write: written */
+	uint64_t calls;		/* read- or write-family syscalls */
+	uint64_t faults;	/* mmap, populate: page faults on the file */
+	uint64_t major;		/* of them, faults that added pages to the cache */
+	uint64_t mapped;	/* pages those faults mapped, with fault-around */
+	const char *comm;	/* NUL-terminated, at most 15 bytes */
 };
 
 /* Names and columns, generated from the tables above (lib/trace/trace_names.c). */

@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "app_samples.h"
 #include "crc32c.h"
 #include "hash_index.h"
 #include "trace_encode.h"
@@ -103,6 +104,7 @@ struct trace_reader {
 	struct trace_proc *procs;
 	size_t nprocs, procs_cap;
 	struct hash_index tids;		/* tid -> its latest PROC record */
+	struct app_samples app;		/* the latest APP record of each key */
 
 	uint64_t data_start;		/* the first block */
 	uint64_t events_from;		/* the events pass starts here (open_from) */
@@ -332,6 +334,16 @@ static int add_proc(struct trace_reader *r, const struct trace_meta_record *rec)
 	return 0;
 }
 
+static int add_app(struct trace_reader *r, const struct trace_meta_record *rec)
+{
+	struct trace_app_sample a;
+	size_t clen;
+
+	if (trace_meta_decode_app(rec, &a, &clen))
+		return -1;
+	return app_samples_put(&r->app, &a, clen);
+}
+
 /* n numbers, of which the last is optional (newer writers add it): 0 if absent. */
 static int decode_numbers_last_optional(const struct trace_meta_record *rec, uint64_t *v,
 					size_t n)
@@ -379,6 +391,10 @@ static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8
 				return -1;
 			r->sum.label_late = v[1];
 			r->sum.label_nocause = v[2];
+			break;
+		case TRACE_META_APP:
+			if (add_app(r, &rec))
+				return -1;
 			break;
 		default:		/* UNLINK and records newer than us */
 			break;
@@ -699,6 +715,7 @@ void trace_reader_close(struct trace_reader *r)
 	hash_index_free(&r->files);
 	free(r->procs);
 	hash_index_free(&r->tids);
+	app_samples_free(&r->app);
 	free(r->blocks);
 	free(r->runs);
 	free(r->name);
@@ -1059,4 +1076,21 @@ const char *trace_reader_path(struct trace_reader *r, uint64_t file_id, uint64_t
 	if (len)
 		*len = n;
 	return p;
+}
+
+bool trace_reader_app_available(const struct trace_reader *r)
+{
+	const char *v = trace_reader_header(r, TRACE_HDR_app_counters);
+
+	return v && !strcmp(v, "1");
+}
+
+size_t trace_reader_app_count(const struct trace_reader *r)
+{
+	return r->app.n;
+}
+
+bool trace_reader_app_get(const struct trace_reader *r, size_t i, struct trace_app_sample *out)
+{
+	return app_samples_get(&r->app, i, out);
 }

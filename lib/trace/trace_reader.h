@@ -93,6 +93,17 @@ const struct trace_proc *trace_reader_proc(const struct trace_reader *r, uint32_
 size_t trace_reader_proc_count(const struct trace_reader *r);
 const struct trace_proc *trace_reader_proc_at(const struct trace_reader *r, size_t i);
 
+/*
+ * The app-side view (APP records): available if the daemon sampled the
+ * kernel's counters (header app_counters 1; labels=bpf and BPF loaded),
+ * which is not the same as all zero.  Then one latest sample per (file,
+ * process, method), in the order they first appeared, into *out (false
+ * past the last); its comm is valid until the reader is closed.
+ */
+bool trace_reader_app_available(const struct trace_reader *r);
+size_t trace_reader_app_count(const struct trace_reader *r);
+bool trace_reader_app_get(const struct trace_reader *r, size_t i, struct trace_app_sample *out);
+
 struct trace_reader_summary {
 	uint64_t events;	/* returned so far */
 	uint64_t lost;		/* from LOST and END records */

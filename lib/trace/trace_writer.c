@@ -264,6 +264,13 @@ void trace_writer_labels(struct trace_writer *w, const struct trace_label_stats 
 	meta_commit(w, trace_meta_encode_numbers(p, TRACE_META_LABELS, v, 5));
 }
 
+void trace_writer_app(struct trace_writer *w, const struct trace_app_sample *a)
+{
+	uint8_t *p = meta_reserve(w);
+
+	meta_commit(w, trace_meta_encode_app(p, a));
+}
+
 /* ---- the writer thread ---- */
 
 static int pwrite_all(struct trace_writer *w, const uint8_t *p, size_t len, uint64_t off)

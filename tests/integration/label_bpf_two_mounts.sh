@@ -3,7 +3,8 @@
 # read by its own program at the same time, each label exactly its own
 # requests.  Both connections number their requests from the same start, so
 # a program that recorded the other mount's requests would hand a worker
-# the other's record for the same unique id: read() labelled mmap.
+# the other's record for the same unique id: read() labelled mmap.  Their
+# app-side views are apart too: each has its own file, by its own method.
 . "$SRCDIR/tests/integration/label_bpf_common.sh"
 
 SRC2=$T/src2 MNT2=$T/mnt2
@@ -31,3 +32,14 @@ for t in a b; do
 	"$ACCESSFS" report "$T/trace.$t" | grep -q "labels from bpf$" ||
 		fail "mount $t: some requests were not labelled by BPF"
 done
+# page_cache_of TRACE: "path method" of each row of its app-side view.
+page_cache_of() {
+	"$ACCESSFS" report --format json "$1" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["page_cache"]["files"]:
+    print(r["path"], r["method"])'
+}
+[ "$(page_cache_of "$T/trace.a")" = "a read" ] ||
+	fail "mount a's app-side view: $(page_cache_of "$T/trace.a" | tr '\n' ' ')"
+[ "$(page_cache_of "$T/trace.b")" = "b mmap" ] ||
+	fail "mount b's app-side view: $(page_cache_of "$T/trace.b" | tr '\n' ' ')"

@@ -79,6 +79,21 @@ static void every_method_and_trigger_has_a_colour_and_a_phrase(void **state)
 	}
 }
 
+static void meta_record_types_and_header_keys_keep_their_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(TRACE_META_DENTRY, 1);
+	assert_int_equal(TRACE_META_PROC, 2);
+	assert_int_equal(TRACE_META_LOST, 3);
+	assert_int_equal(TRACE_META_END, 4);
+	assert_int_equal(TRACE_META_UNLINK, 5);
+	assert_int_equal(TRACE_META_LABELS, 6);
+	assert_int_equal(TRACE_META_APP, 7);
+	assert_int_equal(TRACE_HDR_label_source, 22);
+	assert_int_equal(TRACE_HDR_app_counters, 23);
+	assert_string_equal(trace_header_key_name(23), "app_counters");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -87,6 +102,7 @@ int main(void)
 		cmocka_unit_test(every_version1_trigger_number_decodes_to_its_name),
 		cmocka_unit_test(ops_that_name_an_entry_are_the_directory_ones),
 		cmocka_unit_test(every_method_and_trigger_has_a_colour_and_a_phrase),
+		cmocka_unit_test(meta_record_types_and_header_keys_keep_their_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,7 +46,11 @@ struct label_cause {
 	__u8 flags;		/* LABEL_F_* */
 	__u32 origin;		/* kernel thread doing sync work: the process that
 				 * asked for it (sync, syncfs); 0: its own work */
-	__u32 pad;
+	__u32 seq;		/* which syscall or fault of tid this is (labels.bpf.c
+				 * call_seq), so a cause is not taken for the next
+				 * call with the same arguments */
+	__u64 file;		/* the struct file of the fd found to be this file
+				 * (labels.bpf.c refresh_cause); 0: none */
 };
 
 struct label_record {

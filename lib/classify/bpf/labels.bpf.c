@@ -33,6 +33,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "label_record.h"
+#include "task_file.bpf.h"
 
 #ifndef __TARGET_ARCH_x86
 #error "syscall arguments are read from x86_64 pt_regs; port cause_of() first"
@@ -68,10 +69,9 @@ struct {
 	__uint(max_entries, 1 << 22);
 } records SEC(".maps");
 
-/* What a kernel thread is writing back for, and a pending async readahead. */
+/* What a kernel thread is writing back for. */
 struct task_state {
 	__u8 wb_reason;		/* enum wb_reason + 1, 0: not in wb_writeback */
-	__u8 async_pending;	/* page_cache_async_ra seen, its ra_order not yet */
 	__u32 origin;		/* who queued the work being written back */
 	__u64 work;		/* that work item (wb_writeback loops over it) */
 };
@@ -99,6 +99,19 @@ struct {
 	__type(value, struct label_cause);
 } read_causes SEC(".maps");
 
+/* The READ cause this CPU recorded last (recent_read_of). */
+struct recent_read {
+	__u64 node;
+	struct label_cause cause;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct recent_read);
+} recent_reads SEC(".maps");
+
 /* The last two writeback causes per node, each with the pages it queued. */
 struct wb_span {
 	struct label_cause cause;
@@ -124,20 +137,22 @@ struct {
 	__type(value, struct wb_causes);
 } wb_scratch SEC(".maps");
 
-/* kernel/bpf/helpers.c: read a trusted pointer as another BTF type. */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
 /*
- * node_of() for an inode the tracepoint hands us (a trusted BTF pointer):
- * plain loads, and the fuse_inode around it (fs/fuse/fuse_i.h
- * get_fuse_inode) through bpf_rdonly_cast, since the verifier would not
- * let a struct inode pointer reach past the inode.
+ * The FUSE node id of a page-cache inode of our superblock, else 0.  inode
+ * is a BTF pointer (the tracepoint's, or one bpf_rdonly_cast made): plain
+ * loads, each a load with an exception-table entry instead of a
+ * bpf_probe_read_kernel call, and the fuse_inode around it (fs/fuse/fuse_i.h
+ * get_fuse_inode) through bpf_rdonly_cast, since the verifier would not let
+ * a struct inode pointer reach past the inode.
  */
-static __always_inline __u64 node_of_trusted(struct inode *inode)
+static __always_inline __u64 node_of(struct inode *inode)
 {
-	struct super_block *sb = inode->i_sb;
+	struct super_block *sb;
 	struct fuse_inode *fi;
 
+	if (!inode)
+		return 0;
+	sb = inode->i_sb;
 	if (!sb || sb->s_magic != FUSE_SUPER_MAGIC || sb->s_dev != target_dev)
 		return 0;
 	fi = bpf_rdonly_cast((void *)inode - bpf_core_field_offset(struct fuse_inode, inode),
@@ -145,34 +160,33 @@ static __always_inline __u64 node_of_trusted(struct inode *inode)
 	return fi->nodeid;
 }
 
-/* The FUSE node id of a page-cache inode of our superblock, else 0. */
-static __always_inline __u64 node_of(struct inode *inode)
+/* Whether fd is open on node in task t; its f_pos into *pos, the file into *file. */
+static __always_inline bool fd_is_node(struct task_struct *t, __u64 fd, __u64 node, __u64 *pos,
+				       __u64 *file)
 {
-	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
-	struct fuse_inode *fi;
+	struct file *f = file_of_fd(t, fd);
 
-	if (!sb || BPF_CORE_READ(sb, s_magic) != FUSE_SUPER_MAGIC ||
-	    BPF_CORE_READ(sb, s_dev) != target_dev)
-		return 0;
-	fi = (void *)inode - bpf_core_field_offset(struct fuse_inode, inode);
-	return BPF_CORE_READ(fi, nodeid);
+	if (!f || node_of(f->f_inode) != node)
+		return false;
+	*pos = f->f_pos;
+	*file = (__u64)f;
+	return true;
 }
 
-/* Whether fd is open on node in task t; its f_pos into *pos. */
-static __always_inline bool fd_is_node(struct task_struct *t, __u64 fd, __u64 node, __u64 *pos)
+/*
+ * Which call of task t this is, among those with syscall number nr: a
+ * fault (nr -1) by min_flt + maj_flt, which mm_account_fault raises once
+ * the fault is done (not when it retries); a syscall by the read and write
+ * syscalls it has finished (ioac.syscr + syscw, raised as vfs_read and
+ * vfs_write return).  Two preads of one fd, buffer and size differ here
+ * and nowhere else before the offset.  Other syscalls (madvise, fadvise)
+ * keep one value: they are told apart by their arguments only.
+ */
+static __always_inline __u32 call_seq(struct task_struct *t, __s32 nr)
 {
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds, *f = NULL;
-
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return false;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_core_read(&f, sizeof(f), &fds[fd]) || !f)
-		return false;
-	if (node_of(BPF_CORE_READ(f, f_inode)) != node)
-		return false;
-	*pos = BPF_CORE_READ(f, f_pos);
-	return true;
+	if (nr == -1)
+		return (__u32)(t->min_flt + t->maj_flt);
+	return (__u32)(t->ioac.syscr + t->ioac.syscw);
 }
 
 /*
@@ -206,6 +220,7 @@ static __always_inline void cause_of(struct task_struct *t, __u64 node, struct l
 	/* A BTF pointer (libbpf 1.1 declares long): plain loads, no helper calls. */
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	c->nr = (__s32)regs->orig_ax;
+	c->seq = call_seq(t, c->nr);
 	if (c->nr < 0)
 		return;
 	c->args[0] = regs->di;
@@ -215,28 +230,73 @@ static __always_inline void cause_of(struct task_struct *t, __u64 node, struct l
 	c->args[4] = regs->r8;
 	c->args[5] = regs->r9;
 	if (c->nr == NR_SENDFILE) {
-		if (fd_is_node(t, c->args[1], node, &c->pos[1]))
+		if (fd_is_node(t, c->args[1], node, &c->pos[1], &c->file))
 			c->fd_this |= 2;
 	} else if (c->nr == NR_MMAP) {
-		if (fd_is_node(t, c->args[4], node, &c->pos[0]))
+		if (fd_is_node(t, c->args[4], node, &c->pos[0], &c->file))
 			c->fd_this |= 16;
-	} else if (fd_is_node(t, c->args[0], node, &c->pos[0])) {
+	} else if (fd_is_node(t, c->args[0], node, &c->pos[0], &c->file)) {
 		c->fd_this |= 1;
 	}
 }
 
-/* Whether cause q was recorded by the current task in the syscall it is in
- * now (the same number and first three arguments): then its fd lookups
- * still hold and need not be redone. */
-static __always_inline bool same_syscall(const struct label_cause *q, struct task_struct *t)
+/*
+ * Cause c of the task's previous call with the same syscall and first
+ * three arguments (same_call CALL_NEXT), made this call's: the arguments
+ * after them, call_seq and the position of the fd found to be this file.
+ * Its fd lookups are kept: the same fd of the same thread, a call later,
+ * is taken to be the same file (it is, but for a close and an open onto
+ * the same number in between), which saves the fd walk, most of cause_of.
+ */
+static __always_inline void refresh_cause(struct label_cause *c, struct task_struct *t)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	struct file *f;
+
+	c->seq = call_seq(t, c->nr);
+	if (c->nr < 0)
+		return;
+	c->args[3] = regs->r10;
+	c->args[4] = regs->r8;
+	c->args[5] = regs->r9;
+	if (!c->file)
+		return;
+	f = bpf_rdonly_cast((void *)c->file, bpf_core_type_id_kernel(struct file));
+	if (c->fd_this & 2)
+		c->pos[1] = f->f_pos;
+	else
+		c->pos[0] = f->f_pos;
+}
+
+/*
+ * Whether cause q was recorded by the current task in the call it is in now
+ * (CALL_SAME: the same syscall number, first three arguments and
+ * call_seq), in its previous call of that syscall with those arguments
+ * (CALL_NEXT: refresh_cause makes it this call's), or neither.
+ */
+enum call_match { CALL_OTHER, CALL_NEXT, CALL_SAME };
+
+static __always_inline enum call_match same_call(const struct label_cause *q,
+						 struct task_struct *t)
 {
 	struct pt_regs *regs;
+	__s32 nr;
 
-	if (q->tid != (__u32)bpf_get_current_pid_tgid() || q->nr < 0)
-		return false;
+	if (q->tid != (__u32)bpf_get_current_pid_tgid())
+		return CALL_OTHER;
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	return q->nr == (__s32)regs->orig_ax && q->args[0] == regs->di &&
-	       q->args[1] == regs->si && q->args[2] == regs->dx;
+	nr = (__s32)regs->orig_ax;
+	if (q->nr != nr || nr < -1)
+		return CALL_OTHER;
+	if (nr >= 0 && (q->args[0] != regs->di || q->args[1] != regs->si ||
+			q->args[2] != regs->dx))
+		return CALL_OTHER;
+	return q->seq == call_seq(t, nr) ? CALL_SAME : CALL_NEXT;
+}
+
+static __always_inline bool same_syscall(const struct label_cause *q, struct task_struct *t)
+{
+	return same_call(q, t) == CALL_SAME;
 }
 
 static __always_inline bool same_cause(const struct label_cause *a, const struct label_cause *b)
@@ -247,54 +307,99 @@ static __always_inline bool same_cause(const struct label_cause *a, const struct
 /* ---------------------------------------------------------------------- */
 /* Queue time: readahead and writeback in the requester's context          */
 
+/*
+ * The cause this CPU recorded last, if it is node's in the current task's
+ * syscall or fault: the readahead tracepoints of one read follow each other
+ * and the READ it sends comes next, mostly on the same CPU, so this saves a
+ * hash lookup each (tracepoints run with preemption off: no other program
+ * run takes the slot meanwhile).  NULL: look in read_causes.
+ */
+static __always_inline struct recent_read *recent_read_of(__u64 node, struct task_struct *t)
+{
+	__u32 zero = 0;
+	struct recent_read *r = bpf_map_lookup_elem(&recent_reads, &zero);
+
+	return r && r->node == node && same_syscall(&r->cause, t) ? r : NULL;
+}
+
+/*
+ * At a readahead of node, in the reading task: the cause of the READs it
+ * is about to queue.  page_cache_ra_order and _unbounded follow sync_ra and
+ * async_ra in the same call, and run alone for mmap read-around and
+ * fadvise: a call's first readahead records the cause, async_ra marks it
+ * async, and the others find it recorded.  The cause is built in this
+ * CPU's recent_reads slot, from the task's previous call where it can be
+ * (refresh_cause), and copied to read_causes for a sender that is not the
+ * reader.
+ */
 static __always_inline void note_read(struct inode *inode, enum label_ra ra)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct label_cause c, *q;
-	__u64 node = node_of_trusted(inode);
+	struct recent_read *r;
+	struct label_cause *q;
+	enum call_match m = CALL_OTHER;
+	__u64 node = node_of(inode);
+	__u32 zero = 0;
 
 	if (!node)
 		return;
-	/* sync_ra then ra_unbounded for one read(): look the fd up once. */
-	q = bpf_map_lookup_elem(&read_causes, &node);
-	if (q && same_syscall(q, t)) {
-		if (ra == LABEL_RA_ASYNC)
-			q->ra = ra;
+	r = bpf_map_lookup_elem(&recent_reads, &zero);
+	if (!r)
+		return;
+	if (r->node == node)
+		m = same_call(&r->cause, t);
+	if (m == CALL_SAME) {	/* the call's second readahead: no hash lookup */
+		if (ra == LABEL_RA_ASYNC && r->cause.ra != ra) {
+			r->cause.ra = ra;
+			q = bpf_map_lookup_elem(&read_causes, &node);
+			if (q && same_syscall(q, t))
+				q->ra = ra;
+		}
 		return;
 	}
-	cause_of(t, node, &c);
-	c.ra = ra;
-	bpf_map_update_elem(&read_causes, &node, &c, BPF_ANY);
-}
-
-/* page_cache_ra_order and _unbounded follow sync_ra and async_ra (and run
- * alone for mmap read-around and fadvise): async if async_ra just ran. */
-static __always_inline enum label_ra ra_kind(bool async_start)
-{
-	struct task_state *ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
-						     async_start ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-	bool async = false;
-
-	if (ts) {
-		async = async_start || ts->async_pending;
-		ts->async_pending = async_start;
+	q = bpf_map_lookup_elem(&read_causes, &node);
+	if (m == CALL_OTHER && q) {
+		m = same_call(q, t);
+		if (m != CALL_OTHER)
+			r->cause = *q;
 	}
-	return async ? LABEL_RA_ASYNC : LABEL_RA_SYNC;
+	if (m == CALL_SAME) {
+		if (ra == LABEL_RA_ASYNC)
+			r->cause.ra = q->ra = ra;
+		r->node = node;
+		return;
+	}
+	if (m == CALL_NEXT)
+		refresh_cause(&r->cause, t);
+	else
+		cause_of(t, node, &r->cause);
+	r->cause.ra = ra;
+	r->node = node;
+	/*
+	 * Overwrite in place: an update allocates an element and takes the
+	 * bucket lock.  A sender copying it at the same moment may see a torn
+	 * cause; one with another tid is no cause (labelled from /proc,
+	 * counted in LABELS nocause).
+	 */
+	if (q)
+		*q = r->cause;
+	else
+		bpf_map_update_elem(&read_causes, &node, &r->cause, BPF_NOEXIST);
 }
 
 SEC("tp_btf/page_cache_sync_ra")
 int BPF_PROG(on_sync_ra, struct inode *inode)
 {
 	if (target_dev)
-		note_read(inode, ra_kind(false));
+		note_read(inode, LABEL_RA_SYNC);
 	return 0;
 }
 
 SEC("tp_btf/page_cache_async_ra")
 int BPF_PROG(on_async_ra, struct inode *inode)
 {
-	if (target_dev && node_of_trusted(inode))
-		note_read(inode, ra_kind(true));
+	if (target_dev)
+		note_read(inode, LABEL_RA_ASYNC);
 	return 0;
 }
 
@@ -302,7 +407,7 @@ SEC("tp_btf/page_cache_ra_order")
 int BPF_PROG(on_ra_order, struct inode *inode)
 {
 	if (target_dev)
-		note_read(inode, ra_kind(false));
+		note_read(inode, LABEL_RA_SYNC);
 	return 0;
 }
 
@@ -310,7 +415,7 @@ SEC("tp_btf/page_cache_ra_unbounded")
 int BPF_PROG(on_ra_unbounded, struct inode *inode)
 {
 	if (target_dev)
-		note_read(inode, ra_kind(false));
+		note_read(inode, LABEL_RA_SYNC);
 	return 0;
 }
 
@@ -336,10 +441,11 @@ int BPF_PROG(on_wbc_writepage, struct writeback_control *wbc)
 	bpf_core_read(&folio, sizeof(folio), &wbc->fbatch.folios[i - 1]);
 	if (!folio)
 		return 0;
-	node = node_of(BPF_CORE_READ(folio, mapping, host));
+	folio = bpf_rdonly_cast(folio, bpf_core_type_id_kernel(struct folio));
+	node = folio->mapping ? node_of(folio->mapping->host) : 0;
 	if (!node)
 		return 0;
-	index = BPF_CORE_READ(folio, index);
+	index = folio->index;
 	end = index + 1;	/* large folios: the range grows as pages come */
 	w = bpf_map_lookup_elem(&wb_scratch, &zero);
 	if (!w)
@@ -512,7 +618,12 @@ int BPF_PROG(on_request_send, const struct fuse_req *req)
 		r->ctx = LABEL_CTX_SELF;
 		/* The readahead that built this READ, if this syscall's: its
 		 * cause, fd lookups and all (and whether it was async). */
-		q = opcode == FUSE_READ ? bpf_map_lookup_elem(&read_causes, &node) : NULL;
+		q = NULL;
+		if (opcode == FUSE_READ) {
+			struct recent_read *rr = recent_read_of(node, t);
+
+			q = rr ? &rr->cause : bpf_map_lookup_elem(&read_causes, &node);
+		}
 		if (q && same_syscall(q, t))
 			r->cause = *q;
 		else
