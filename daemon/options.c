@@ -84,6 +84,10 @@ static const struct option_spec specs[] = {
 	{ "xattr", OPT_BOOL01, FIELD(xattr), 0, 0, 0, "0|1", "1",
 	  "0 answers ENOSYS to xattr requests, so the kernel stops asking for"
 	  " security.capability before every write" },
+	{ "app_counters", OPT_BOOL01, FIELD(app_counters), 0, 0, 0, "0|1", "1 with BPF labels",
+	  "0 leaves out the app-side view (what programs asked of the page cache):"
+	  " its BPF program runs on every buffered read and page fault on this"
+	  " mount, about 0.16 us each, 18% of a 4K read the page cache serves" },
 };
 
 /* Understood by the kernel or libfuse: passed on untouched. */
@@ -111,6 +115,7 @@ void options_init(struct mount_options *o)
 	o->trace_meta = true;
 	o->classify = true;
 	o->xattr = true;
+	o->app_counters = true;
 }
 
 void options_free(struct mount_options *o)

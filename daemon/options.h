@@ -52,6 +52,7 @@ struct mount_options {
 	bool classify;		/* classify=0: an old spelling of labels=off */
 	enum label_source labels;
 	bool xattr;		/* false: ENOSYS to every xattr request */
+	bool app_counters;	/* the app-side view, where BPF labels load */
 	char *fuse_opts;	/* comma-separated, for libfuse; NULL if none */
 	char *given;		/* every -o list as given, comma-joined; NULL if none */
 };

@@ -278,7 +278,7 @@ static void open_app_sampler(const struct accessfs_daemon *d)
 {
 	char why[256];
 
-	if (strcmp(classifier_label_source(hook.classifier), "bpf"))
+	if (!d->opts.app_counters || strcmp(classifier_label_source(hook.classifier), "bpf"))
 		return;
 	hook.app = app_sampler_open(d->mount_dev, why, sizeof(why));
 	if (!hook.app)

@@ -79,4 +79,13 @@ unmount_accessfs
 	fail "labels=proc: page_cache not reported unavailable"
 "$ACCESSFS" report "$TRACE" | tr -s " \n" " " | grep -q "unavailable: no trace had the app-side counters" ||
 	fail "labels=proc: the text report does not say the view is unavailable"
+
+# app_counters=0: BPF labels, but the view left out as asked.
+rm -f "$TRACE"
+mount_accessfs -o app_counters=0
+"$GT" reread "$MNT/twice" 65536
+unmount_accessfs
+"$ACCESSFS" report --format json "$TRACE" |
+	python3 -c 'import json, sys; r = json.load(sys.stdin); sys.exit(r["page_cache"]["available"] is not False or "bpf" not in json.dumps(r))' ||
+	fail "app_counters=0: page_cache not reported unavailable (or labels not from bpf)"
 echo "report_page_cache: ok"

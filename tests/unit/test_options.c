@@ -60,6 +60,7 @@ static void defaults_are_auto_cache_kernel_read_mode_bpf_labels(void **state)
 	assert_true(opts.trace_meta);
 	assert_true(opts.classify);
 	assert_true(opts.xattr);
+	assert_true(opts.app_counters);
 	assert_null(opts.fuse_opts);
 }
 
@@ -68,7 +69,7 @@ static void each_option_sets_its_field(void **state)
 	(void)state;
 	parse_ok("cache=never,writeback,direct_io,async_read,max_readahead=65536");
 	parse_ok("max_threads=4,clone_fd,ro,max_fds=100,trace=/tmp/x.trace");
-	parse_ok("notrace,trace_meta=0,classify=0,xattr=0");
+	parse_ok("notrace,trace_meta=0,classify=0,xattr=0,app_counters=0");
 	assert_int_equal(opts.cache, CACHE_NEVER);
 	assert_true(opts.writeback);
 	assert_true(opts.direct_io);
@@ -84,6 +85,7 @@ static void each_option_sets_its_field(void **state)
 	assert_false(opts.trace_meta);
 	assert_false(opts.classify);
 	assert_false(opts.xattr);
+	assert_false(opts.app_counters);
 }
 
 static void cache_modes_set_timeouts_and_keep_cache(void **state)
@@ -185,7 +187,7 @@ static void help_lists_every_option_with_a_default(void **state)
 		"cache=", "writeback", "direct_io", "max_readahead=", "sync_read",
 		"async_read", "max_threads=", "clone_fd", "allow_other",
 		"default_permissions", "nodefault_permissions", "ro", "max_fds=", "trace=",
-		"notrace", "trace_meta=", "classify=", "xattr=",
+		"notrace", "trace_meta=", "classify=", "xattr=", "app_counters=",
 	};
 	char *text = NULL;
 	size_t len = 0;
