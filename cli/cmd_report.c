@@ -50,6 +50,9 @@ static int add_trace(struct analysis *a, const struct event_source *src, size_t 
 	if (trace_reader_header(r, TRACE_HDR_label_source))
 		snprintf(h.label_source, sizeof(h.label_source), "%s",
 			 trace_reader_header(r, TRACE_HDR_label_source));
+	if (trace_reader_header(r, TRACE_HDR_transport))
+		snprintf(h.transport, sizeof(h.transport), "%s",
+			 trace_reader_header(r, TRACE_HDR_transport));
 	h.max_readahead = header_u64(r, TRACE_HDR_max_readahead, 0);
 	h.mount_options = (char *)trace_reader_header(r, TRACE_HDR_mount_options);
 	return analysis_add_trace(a, event_source_path(src, i),
@@ -113,6 +116,9 @@ static void end_traces(struct analysis *a, const struct event_source *src, const
 		end.torn_tail = sum.torn_tail;
 		end.torn_bytes = sum.torn_bytes;
 		end.label_fallbacks = sum.label_late + sum.label_nocause;
+		end.transport_known = sum.transport_known;
+		end.uring_queues = sum.uring_queues;
+		end.ring_requests = sum.ring_requests;
 		run_stats_end_trace(&a->run, (unsigned int)index[i], &end);
 	}
 }

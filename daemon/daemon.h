@@ -29,6 +29,7 @@ struct accessfs_daemon {
 	double timeout;			/* entry and attribute timeout, seconds */
 	bool switch_creds;		/* root: create as the caller */
 	bool init_failed;		/* the init callback could not start tracing */
+	bool uring_attached;		/* FUSE over io_uring hooks under the session */
 };
 
 static inline struct accessfs_daemon *afs_daemon(fuse_req_t req)

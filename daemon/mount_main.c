@@ -30,6 +30,7 @@
 #include "mount_main.h"
 #include "runtime_file.h"
 #include "trace_hook.h"
+#include "uring_transport.h"
 
 #define AUTO_MAX_FDS	4096u
 #define FD_HEADROOM	128u
@@ -330,6 +331,21 @@ static int serve_init(struct fuse_session *se)
 	return res > 0 && !fuse_session_exited(se) ? 0 : -1;
 }
 
+/*
+ * FUSE over io_uring, unless uring=off: the hooks go under the session
+ * before INIT is read, since the INIT reply is where it is asked for.
+ */
+static void attach_uring(struct accessfs_daemon *d)
+{
+	struct uring_transport_config cfg = {
+		.prog = "accessfs",
+		.quiet_unoffered = d->opts.uring == URING_AUTO,
+	};
+
+	if (d->opts.uring == URING_ON || (d->opts.uring == URING_AUTO && URING_BUILT))
+		d->uring_attached = !uring_transport_attach(d->se, &cfg);
+}
+
 static int serve(struct mount_cmd *c, struct fuse_session *se)
 {
 	struct fuse_loop_config *cfg;
@@ -457,6 +473,7 @@ static int run(struct mount_cmd *c, struct accessfs_daemon *d, int report_fd)
 {
 	struct sigaction sa = { .sa_handler = on_sigusr1 };
 	char runtime[64] = "";
+	unsigned int uring_queues = 0;
 	int res, status = 1;
 
 	d->se = new_session(c, d);
@@ -470,13 +487,18 @@ static int run(struct mount_cmd *c, struct accessfs_daemon *d, int report_fd)
 	d->mount_dev = mount_dev_of(c->mountpoint);
 	if (d->trace_path)
 		fprintf(stderr, "accessfs: tracing to %s\n", d->trace_path);
+	attach_uring(d);
 	if (serve_init(d->se))
 		goto out_unmount;
+	if (d->uring_attached)	/* so a fallback is said before stderr goes */
+		uring_queues = uring_transport_wait_ready();
 	if (report_fd >= 0)
 		detach(report_fd);
 	if (d->trace_path)
 		runtime_file_create(c->mountpoint, d->trace_path, runtime, sizeof(runtime));
 	res = serve(c, d->se);
+	if (d->uring_attached)
+		trace_hook_transport(uring_queues, uring_transport_detach());
 	runtime_file_remove(runtime);
 	status = res < 0 ? 1 : 0;	/* > 0: ended by a signal, cleanly */
 	if (res < 0)

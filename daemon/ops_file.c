@@ -8,7 +8,9 @@
  * it and an unlinked open file stays reachable).  Reads up to 64 KiB are
  * copied through a per-thread buffer, larger ones spliced from the backing
  * file to /dev/fuse (fuse_reply_data with a descriptor buffer); writes are
- * copied with fuse_buf_copy, so neither allocates per request.
+ * copied with fuse_buf_copy, so neither allocates per request.  A read that
+ * came over FUSE over io_uring is read straight into the ring entry's
+ * buffer, whatever its size (uring_transport.h).
  *
  * POSIX locks (fcntl F_SETLK) are left to the kernel, which keeps them
  * locally per mount (no getlk/setlk here): they are not seen by programs
@@ -16,13 +18,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "creds.h"
 #include "daemon.h"
 #include "trace_hook.h"
+#include "uring_transport.h"
 
 static int file_fd(const struct fuse_file_info *fi)
 {
@@ -160,9 +165,11 @@ static int64_t readable_bytes(int fd, off_t off, size_t size)
  */
 #define SMALL_READ_MAX (64u << 10)
 
-static void reply_copied(fuse_req_t req, struct op_trace *t, int fd, size_t size, off_t off)
+/* pread into buf and reply from it: a per-thread buffer, or on a ring
+ * thread the entry's own buffer, which the reply then already is. */
+static void reply_copied(fuse_req_t req, struct op_trace *t, char *buf, int fd, size_t size,
+			 off_t off)
 {
-	static __thread char buf[SMALL_READ_MAX];
 	ssize_t n = pread(fd, buf, size, off);
 	int res;
 
@@ -194,11 +201,15 @@ static void reply_spliced(fuse_req_t req, struct op_trace *t, int fd, size_t siz
 static void afs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
+	static __thread char small[SMALL_READ_MAX];
+	char *ring_buf = uring_transport_reply_buffer(size);
 	struct op_trace t;
 
 	op_trace_begin(&t, req, TRACE_OP_READ, ino, fi->fh, (uint64_t)off, size, 0);
-	if (size <= SMALL_READ_MAX)
-		reply_copied(req, &t, file_fd(fi), size, off);
+	if (ring_buf)
+		reply_copied(req, &t, ring_buf, file_fd(fi), size, off);
+	else if (size <= SMALL_READ_MAX)
+		reply_copied(req, &t, small, file_fd(fi), size, off);
 	else
 		reply_spliced(req, &t, file_fd(fi), size, off);
 }
@@ -312,11 +323,62 @@ static void afs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 	op_trace_end(&t, res);
 }
 
+struct flock_wait {
+	fuse_req_t req;
+	struct op_trace t;
+	int fd, op;
+};
+
+static void *flock_wait_run(void *arg)
+{
+	struct flock_wait *w = arg;
+
+	pthread_setname_np(pthread_self(), "flock-wait");
+	op_trace_end(&w->t, reply_status(w->req, flock(w->fd, w->op)));
+	free(w);
+	return NULL;
+}
+
+/*
+ * A flock() that has to wait, asked over a ring: waited for on a thread of
+ * its own, since every request from the ring's CPU waits behind its thread,
+ * the unlock that would end the wait perhaps among them.  0 if handed over.
+ */
+static int flock_wait_start(fuse_req_t req, const struct op_trace *t, int fd, int op)
+{
+	struct flock_wait *w = malloc(sizeof(*w));
+	pthread_attr_t attr;
+	pthread_t thread;
+	int err;
+
+	if (!w)
+		return -1;
+	*w = (struct flock_wait){ .req = req, .t = *t, .fd = fd, .op = op };
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	uring_transport_defer();	/* before the reply can come */
+	err = pthread_create(&thread, &attr, flock_wait_run, w);
+	pthread_attr_destroy(&attr);
+	if (err)
+		flock_wait_run(w);	/* waits here: the reply finds the entry all the same */
+	return 0;
+}
+
 static void afs_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
 {
 	struct op_trace t;
 
 	op_trace_begin(&t, req, TRACE_OP_FLOCK, ino, fi->fh, 0, 0, (uint32_t)op);
+	if (uring_transport_on_ring() && !(op & (LOCK_NB | LOCK_UN))) {
+		int res = flock(file_fd(fi), op | LOCK_NB);
+
+		if (res == 0 || errno != EWOULDBLOCK) {
+			op_trace_end(&t, reply_status(req, res));
+			return;
+		}
+		if (!flock_wait_start(req, &t, file_fd(fi), op))
+			return;
+	}
 	op_trace_end(&t, reply_status(req, flock(file_fd(fi), op)));
 }
 

@@ -19,6 +19,7 @@
 #include "creds.h"
 #include "daemon.h"
 #include "trace_hook.h"
+#include "uring_transport.h"
 
 #define AFS_MAX_WRITE (1u << 20)
 
@@ -86,6 +87,7 @@ static void afs_init(void *userdata, struct fuse_conn_info *conn)
 		.max_pages = (conn->max_write - 1) / page + 1,	/* as libfuse's do_init */
 		.writeback_cache = conn->want & FUSE_CAP_WRITEBACK_CACHE,
 		.async_read = conn->want & FUSE_CAP_ASYNC_READ,
+		.uring = d->uring_attached && uring_transport_offered(),
 	};
 	if (trace_hook_start(d, &tc, err, sizeof(err))) {
 		fprintf(stderr, "accessfs: %s\n", err);

@@ -23,6 +23,7 @@ enum option_kind {
 	OPT_STRING,	/* name=TEXT, non-empty */
 	OPT_CACHE,	/* cache=never|auto|always */
 	OPT_LABELS,	/* labels=bpf|proc|off */
+	OPT_URING,	/* uring=auto|on|off; plain "uring" is on */
 };
 
 struct option_spec {
@@ -88,6 +89,10 @@ static const struct option_spec specs[] = {
 	  "0 leaves out the app-side view (what programs asked of the page cache):"
 	  " its BPF program runs on every buffered read and page fault on this"
 	  " mount, about 0.16 us each, 18% of a 4K read the page cache serves" },
+	{ "uring", OPT_URING, FIELD(uring), 0, 0, 0, "auto|on|off", "auto",
+	  "take requests over FUSE over io_uring, one ring per CPU, where the kernel"
+	  " offers it (fuse module parameter enable_uring=Y); 'uring' alone is on:"
+	  " falling back to /dev/fuse is then said on stderr" },
 };
 
 /* Understood by the kernel or libfuse: passed on untouched. */
@@ -174,6 +179,8 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 		snprintf(err, errlen, "option '%s' takes no value", s->name);
 		return -1;
 	}
+	if (s->kind == OPT_URING && !val)
+		val = "on";
 	if (s->kind != OPT_FLAG && !val) {
 		snprintf(err, errlen, "option '%s' needs a value (%s=%s)", s->name, s->name,
 			 s->arg);
@@ -222,6 +229,16 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 			o->labels = LABELS_PROC;
 		else if (!strcmp(val, "off"))
 			o->labels = LABELS_OFF;
+		else
+			goto bad;
+		return 0;
+	case OPT_URING:
+		if (!strcmp(val, "auto"))
+			o->uring = URING_AUTO;
+		else if (!strcmp(val, "on"))
+			o->uring = URING_ON;
+		else if (!strcmp(val, "off"))
+			o->uring = URING_OFF;
 		else
 			goto bad;
 		return 0;

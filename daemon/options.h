@@ -28,6 +28,13 @@ enum label_source {
 	LABELS_OFF,
 };
 
+/* Whether requests come over FUSE over io_uring (-o uring=). */
+enum uring_mode {
+	URING_AUTO,	/* where the kernel offers it, silently /dev/fuse where not */
+	URING_ON,	/* asked for: one stderr line if it falls back to /dev/fuse */
+	URING_OFF,	/* /dev/fuse only */
+};
+
 #define OPTIONS_DEFAULT_MAX_THREADS	16
 #define OPTIONS_MAX_MAX_THREADS		1024
 
@@ -53,6 +60,7 @@ struct mount_options {
 	enum label_source labels;
 	bool xattr;		/* false: ENOSYS to every xattr request */
 	bool app_counters;	/* the app-side view, where BPF labels load */
+	enum uring_mode uring;
 	char *fuse_opts;	/* comma-separated, for libfuse; NULL if none */
 	char *given;		/* every -o list as given, comma-joined; NULL if none */
 };

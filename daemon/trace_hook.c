@@ -23,6 +23,8 @@ static struct {
 	struct app_sampler *app;	/* NULL: no app-side view */
 	bool meta;			/* record metadata operations */
 	bool labels;			/* label data requests */
+	bool uring;			/* header says transport io_uring */
+	struct trace_transport_stats transport;	/* how it went, at the end */
 } hook;
 
 static uint64_t file_id_of(fuse_req_t req, fuse_ino_t ino)
@@ -243,6 +245,7 @@ static struct trace_writer *open_writer(const struct accessfs_daemon *d,
 		{ TRACE_HDR_proto, proto },
 		{ TRACE_HDR_flush_interval_ms, interval },
 		{ TRACE_HDR_app_counters, yes_no[hook.app != NULL] },
+		{ TRACE_HDR_transport, hook.uring ? "io_uring" : "dev_fuse" },
 	};
 
 	/* cmd_mount.c created the file, empty, before mounting. */
@@ -291,6 +294,7 @@ int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_co
 	struct trace_writer *w;
 	const char *warning;
 
+	hook.uring = conn->uring;
 	classifier_set_conn(hook.classifier, conn->async_read, conn->writeback_cache);
 	open_app_sampler(d);
 	w = open_writer(d, conn, err, errlen);
@@ -347,6 +351,10 @@ int trace_hook_stop(void)
 	app_sampler_close(hook.app);
 	hook.app = NULL;
 	record_label_stats(w);
+	if (hook.uring) {
+		hook.transport.time_ns = trace_now_ns();
+		trace_writer_transport(w, &hook.transport);
+	}
 	ret = trace_writer_close(w, &st);
 	classifier_free(hook.classifier);
 	hook.classifier = NULL;
@@ -354,6 +362,12 @@ int trace_hook_stop(void)
 		fprintf(stderr, "accessfs: %llu events could not be written to the trace\n",
 			(unsigned long long)st.lost);
 	return ret;
+}
+
+void trace_hook_transport(unsigned int queues, unsigned long ring_requests)
+{
+	hook.transport.queues = queues;
+	hook.transport.ring_requests = ring_requests;
 }
 
 void trace_hook_request_flush(void)

@@ -36,6 +36,7 @@ struct trace_hook_conn {
 	unsigned int proto_major, proto_minor;
 	unsigned int max_readahead, max_write, max_pages;
 	bool writeback_cache, async_read;
+	bool uring;		/* the INIT reply asks for FUSE over io_uring */
 };
 
 /*
@@ -60,6 +61,10 @@ int trace_hook_stop(void);
 
 /* Async-signal-safe (SIGUSR1): have the writer flush soon. */
 void trace_hook_request_flush(void);
+
+/* With transport io_uring: how many queues served and how many requests
+ * came over them, for the trace's TRANSPORT record.  Before stop. */
+void trace_hook_transport(unsigned int queues, unsigned long ring_requests);
 
 /* Start recording a request about inode ino (0: none). */
 void op_trace_begin(struct op_trace *t, fuse_req_t req, enum trace_op op, fuse_ino_t ino,

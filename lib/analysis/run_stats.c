@@ -79,6 +79,9 @@ void run_stats_end_trace(struct run_stats *rs, unsigned int i, const struct run_
 	t->clean_end = end->clean_end;
 	t->torn_tail = end->torn_tail;
 	t->label_fallbacks = end->label_fallbacks;
+	t->transport_known = end->transport_known;
+	t->uring_queues = end->uring_queues;
+	t->ring_requests = end->ring_requests;
 }
 
 /* A bijection of (host, pid): equal hashes are equal keys. */

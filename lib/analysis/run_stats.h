@@ -53,6 +53,9 @@ struct run_trace {
 	char *mount_options;	/* "" if absent */
 	char label_source[8];	/* bpf, proc, off; "" if absent (older traces) */
 	uint64_t label_fallbacks; /* under bpf: requests labelled from /proc */
+	char transport[12];	/* dev_fuse, io_uring; "" if absent (older traces) */
+	bool transport_known;	/* io_uring: the TRANSPORT record was found */
+	uint64_t uring_queues, ring_requests;	/* from it */
 	uint64_t events, lost, torn_bytes;
 	uint64_t first_ns, last_ns;	/* run time of its first and last event */
 	bool clean_end, torn_tail, any_event;

@@ -69,6 +69,11 @@ static void traces_array(struct json_writer *w, const struct run_stats *rs)
 		jw_int_or_null(w, "classify", t->classify);
 		jw_string(w, "label_source", t->label_source);
 		jw_u64(w, "label_fallbacks", t->label_fallbacks);
+		jw_string(w, "transport", t->transport);
+		if (t->transport_known) {
+			jw_u64(w, "uring_queues", t->uring_queues);
+			jw_u64(w, "ring_requests", t->ring_requests);
+		}
 		jw_u64(w, "max_readahead", t->max_readahead);
 		jw_string(w, "mount_options", t->mount_options);
 		jw_seconds(w, "first_s", t->first_ns);

@@ -206,6 +206,22 @@ static void run_hosts(FILE *out, const struct run_stats *rs)
 			report_bytes(b[1], rs->hosts[i].io.bytes_written, false));
 }
 
+/* How the requests came: said only for io_uring (older traces and /dev/fuse
+ * say nothing, as before the transport existed). */
+static void transport_line(FILE *out, const struct run_trace *t)
+{
+	if (strcmp(t->transport, "io_uring"))
+		return;
+	if (!t->transport_known)
+		fprintf(out, "    transport io_uring asked for (no record of how it went)\n");
+	else if (!t->uring_queues)
+		fprintf(out, "    transport /dev/fuse (io_uring asked for, its rings not set up)\n");
+	else
+		fprintf(out, "    transport io_uring: %llu queues, %llu requests over the rings\n",
+			(unsigned long long)t->uring_queues,
+			(unsigned long long)t->ring_requests);
+}
+
 static void traces_health(FILE *out, const struct run_stats *rs)
 {
 	fprintf(out, "\ntraces\n");
@@ -221,6 +237,7 @@ static void traces_health(FILE *out, const struct run_stats *rs)
 				t->label_source, (unsigned long long)t->label_fallbacks);
 		else if (t->label_source[0])
 			fprintf(out, "    labels from %s\n", t->label_source);
+		transport_line(out, t);
 	}
 	if (rs->unknown || rs->unlabelled)
 		fprintf(out, "  data requests of unknown cause: %llu, unlabelled: %llu\n",

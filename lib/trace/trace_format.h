@@ -88,7 +88,8 @@ struct trace_file_header {
 	X(20, proto, "FUSE protocol major.minor")			\
 	X(21, flush_interval_ms, "the writer writes buffered events at least this often") \
 	X(22, label_source, "where access-method labels came from: bpf, proc or off") \
-	X(23, app_counters, "1 if the app-side counters were sampled (APP records)")
+	X(23, app_counters, "1 if the app-side counters were sampled (APP records)") \
+	X(24, transport, "how requests were to come: dev_fuse, or io_uring (TRANSPORT record)")
 
 enum trace_header_key {
 #define X(id, name, desc) TRACE_HDR_##name = id,
@@ -406,6 +407,10 @@ struct trace_event {
  *           (doc/labels.md "The app-side view").  Sampled once a second
  *           for the counters that changed, and at the end: the last
  *           record of a (file_id, pid, method) holds its totals.
+ *   TRANSPORT v time_ns, v queues, v ring_requests
+ *           with transport io_uring, written before END: the io_uring
+ *           queues that served (0: the rings could not be set up and every
+ *           request came over /dev/fuse) and the requests they carried.
  */
 #define TRACE_META_RECORDS(X)		\
 	X(DENTRY, dentry, 1)		\
@@ -414,7 +419,8 @@ struct trace_event {
 	X(END, end, 4)			\
 	X(UNLINK, unlink, 5)		\
 	X(LABELS, labels, 6)		\
-	X(APP, app, 7)
+	X(APP, app, 7)			\
+	X(TRANSPORT, transport, 8)
 
 enum trace_meta_type {
 #define X(e, name, id) TRACE_META_##e = id,
@@ -446,6 +452,13 @@ struct trace_label_stats {
 	uint64_t nocause;
 	uint64_t dropped;
 	uint64_t overlaps;
+};
+
+/* The TRANSPORT record. */
+struct trace_transport_stats {
+	uint64_t time_ns;
+	uint64_t queues;	/* io_uring queues that served; 0: /dev/fuse alone */
+	uint64_t ring_requests;	/* requests that came over them */
 };
 
 /* The APP record: cumulative counters of one (file, process, method). */

@@ -392,6 +392,13 @@ static int read_meta_block(struct trace_reader *r, const uint8_t *p, const uint8
 			r->sum.label_late = v[1];
 			r->sum.label_nocause = v[2];
 			break;
+		case TRACE_META_TRANSPORT:
+			if (trace_meta_decode_numbers(&rec, v, 3))
+				return -1;
+			r->sum.transport_known = true;
+			r->sum.uring_queues = v[1];
+			r->sum.ring_requests = v[2];
+			break;
 		case TRACE_META_APP:
 			if (add_app(r, &rec))
 				return -1;

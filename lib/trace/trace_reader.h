@@ -114,6 +114,9 @@ struct trace_reader_summary {
 	uint64_t first_ns, last_ns; /* event start times seen so far */
 	uint64_t label_late;	/* LABELS: labelled from /proc, no BPF record in time */
 	uint64_t label_nocause;	/* LABELS: labelled from /proc, a record without a cause */
+	bool transport_known;	/* a TRANSPORT record was found */
+	uint64_t uring_queues;	/* TRANSPORT: io_uring queues that served */
+	uint64_t ring_requests;	/* TRANSPORT: requests they carried */
 };
 void trace_reader_summary(const struct trace_reader *r, struct trace_reader_summary *s);
 

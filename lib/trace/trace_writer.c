@@ -264,6 +264,14 @@ void trace_writer_labels(struct trace_writer *w, const struct trace_label_stats 
 	meta_commit(w, trace_meta_encode_numbers(p, TRACE_META_LABELS, v, 5));
 }
 
+void trace_writer_transport(struct trace_writer *w, const struct trace_transport_stats *st)
+{
+	const uint64_t v[] = { st->time_ns, st->queues, st->ring_requests };
+	uint8_t *p = meta_reserve(w);
+
+	meta_commit(w, trace_meta_encode_numbers(p, TRACE_META_TRANSPORT, v, 3));
+}
+
 void trace_writer_app(struct trace_writer *w, const struct trace_app_sample *a)
 {
 	uint8_t *p = meta_reserve(w);

@@ -62,6 +62,9 @@ void trace_writer_proc(struct trace_writer *w, const struct trace_proc *p);
 /* The LABELS record: what the BPF label source could not label. */
 void trace_writer_labels(struct trace_writer *w, const struct trace_label_stats *st);
 
+/* The TRANSPORT record (transport io_uring), before closing. */
+void trace_writer_transport(struct trace_writer *w, const struct trace_transport_stats *st);
+
 /* The APP record: one (file, process, method)'s app-side counters. */
 void trace_writer_app(struct trace_writer *w, const struct trace_app_sample *a);
 

@@ -52,13 +52,17 @@ note() {
 }
 
 # mount_accessfs [accessfs options...]: mount $SRC at $MNT, tracing to $TRACE
-# unless the options say otherwise; waits until the mount is up.
+# unless the options say otherwise; waits until the mount is up.  Under
+# URING_REQUIRED=1 (uring_suite.sh) the mount must take its requests over
+# FUSE over io_uring: -o uring, and the daemon's rings must all be set up.
 mount_accessfs() {
-	local src=${MOUNT_SRC:-$SRC} mnt=${MOUNT_MNT:-$MNT}
-	"$ACCESSFS" -f -o "trace=$TRACE" "$@" "$src" "$mnt" 2>"$T/daemon.err" &
+	local src=${MOUNT_SRC:-$SRC} mnt=${MOUNT_MNT:-$MNT} uring=()
+	[ "${URING_REQUIRED:-0}" = 1 ] && uring=(-o uring)
+	"$ACCESSFS" -f -o "trace=$TRACE" "${uring[@]}" "$@" "$src" "$mnt" 2>"$T/daemon.err" &
 	DAEMON_PID=$!
 	for _ in $(seq 1 200); do
 		if mountpoint -q "$mnt" 2>/dev/null && grep -q " $mnt fuse" /proc/mounts; then
+			[ "${URING_REQUIRED:-0}" = 1 ] && wait_for_rings "$DAEMON_PID"
 			return 0
 		fi
 		kill -0 "$DAEMON_PID" 2>/dev/null || break
@@ -68,6 +72,33 @@ mount_accessfs() {
 	fail "accessfs did not mount $src at $mnt"
 }
 
+# need_fuse_uring: skip unless this kernel has FUSE over io_uring; the fuse
+# module's enable_uring is then put back as it was when the test exits.
+# Leaves it as it was: set it with "echo Y >$FUSE_URING_PARAM".
+FUSE_URING_PARAM=/sys/module/fuse/parameters/enable_uring
+need_fuse_uring() {
+	modprobe fuse 2>/dev/null || true
+	[ -e "$FUSE_URING_PARAM" ] ||
+		skip "this kernel has no FUSE over io_uring ($FUSE_URING_PARAM missing: before 6.14 or CONFIG_FUSE_IO_URING=n)"
+	[ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 0 ] ||
+		skip "io_uring is disabled (kernel.io_uring_disabled)"
+	FUSE_URING_OLD=$(cat "$FUSE_URING_PARAM")
+	trap 'rc=$?; echo "$FUSE_URING_OLD" >"$FUSE_URING_PARAM"; (exit $rc); cleanup' EXIT
+}
+
+# wait_for_rings PID: until the daemon holds its io_uring rings (8 per
+# possible CPU, daemon/uring_transport.c), or fail saying why not.
+wait_for_rings() {
+	local want=$(($(getconf _NPROCESSORS_CONF) * 8)) rings=0
+	for _ in $(seq 1 100); do
+		rings=$(find /proc/"$1"/fd -lname 'anon_inode:\[io_uring\]' 2>/dev/null | wc -l)
+		[ "$rings" -ge "$want" ] && return 0
+		grep -q "serving /dev/fuse only" "$T/daemon.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	fail "the daemon has $rings io_uring rings, want $want: $(cat "$T/daemon.err" 2>/dev/null)"
+}
+
 # unmount_accessfs: unmount and wait for the daemon to exit (trace complete).
 unmount_accessfs() {
 	local mnt=${MOUNT_MNT:-$MNT} rc=0
@@ -75,6 +106,12 @@ unmount_accessfs() {
 	wait "$DAEMON_PID" || rc=$?
 	DAEMON_PID=
 	[ "$rc" -eq 0 ] || { cat "$T/daemon.err" >&2; fail "daemon exited with $rc"; }
+	if [ "${URING_REQUIRED:-0}" = 1 ] && [ -s "$TRACE" ]; then
+		local report
+		report=$("$ACCESSFS" report "$TRACE" 2>/dev/null) || true
+		[[ $report =~ queues,\ [1-9][0-9]*\ requests\ over\ the\ rings ]] ||
+			fail "the trace does not show requests over the io_uring rings"
+	fi
 }
 
 # drop_caches: the page cache cold.  Writes back only this test's mount

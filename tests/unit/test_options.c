@@ -61,6 +61,7 @@ static void defaults_are_auto_cache_kernel_read_mode_bpf_labels(void **state)
 	assert_true(opts.classify);
 	assert_true(opts.xattr);
 	assert_true(opts.app_counters);
+	assert_int_equal(opts.uring, URING_AUTO);
 	assert_null(opts.fuse_opts);
 }
 
@@ -86,6 +87,20 @@ static void each_option_sets_its_field(void **state)
 	assert_false(opts.classify);
 	assert_false(opts.xattr);
 	assert_false(opts.app_counters);
+}
+
+/* uring alone is on (asked for by name); uring=auto|on|off as given. */
+static void uring_takes_a_mode_or_none(void **state)
+{
+	(void)state;
+	parse_ok("uring");
+	assert_int_equal(opts.uring, URING_ON);
+	parse_ok("uring=off");
+	assert_int_equal(opts.uring, URING_OFF);
+	parse_ok("uring=auto");
+	assert_int_equal(opts.uring, URING_AUTO);
+	parse_ok("uring=on");
+	assert_int_equal(opts.uring, URING_ON);
 }
 
 static void cache_modes_set_timeouts_and_keep_cache(void **state)
@@ -118,7 +133,7 @@ static void bad_values_are_refused_with_a_message(void **state)
 		"bogus", "cache=sometimes", "cache", "max_threads=0", "max_threads=1025",
 		"max_threads=abc", "max_threads=-1", "max_threads=4x", "trace_meta=2",
 		"classify=yes", "writeback=1", "trace=", "max_readahead=-1", "max_fds=1",
-		"notrace=1",
+		"notrace=1", "uring=yes", "uring=",
 	};
 
 	(void)state;
@@ -188,6 +203,7 @@ static void help_lists_every_option_with_a_default(void **state)
 		"async_read", "max_threads=", "clone_fd", "allow_other",
 		"default_permissions", "nodefault_permissions", "ro", "max_fds=", "trace=",
 		"notrace", "trace_meta=", "classify=", "xattr=", "app_counters=",
+		"uring=",
 	};
 	char *text = NULL;
 	size_t len = 0;
@@ -211,6 +227,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(defaults_are_auto_cache_kernel_read_mode_bpf_labels),
 		T(each_option_sets_its_field),
+		T(uring_takes_a_mode_or_none),
 		T(cache_modes_set_timeouts_and_keep_cache),
 		T(later_options_override_earlier_ones),
 		T(bad_values_are_refused_with_a_message),

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuse_uring_abi.h - the FUSE-over-io-uring pieces of the kernel ABI
- * (protocol 7.42, Linux 6.14+), for bench/null_uring.c.
+ * (protocol 7.42, Linux 6.14+), for daemon/uring_transport.c.
  *
  * Debian's <linux/fuse.h> (7.38) predates them and libfuse 3.14 does not
- * speak the protocol, so the few definitions the null daemon needs are
+ * speak the protocol, so the few definitions the transport needs are
  * restated here from the kernel's include/uapi/linux/fuse.h, where they
  * are defined (names kept so the two can be compared).  The flow they
  * serve is in fs/fuse/dev_uring.c: fuse_uring_register(),
  * fuse_uring_commit_fetch(), fuse_uring_args_to_ring().
  */
-#ifndef NULL_FUSE_URING_ABI_H
-#define NULL_FUSE_URING_ABI_H
+#ifndef ACCESSFS_FUSE_URING_ABI_H
+#define ACCESSFS_FUSE_URING_ABI_H
 
 #include <stdint.h>
 
@@ -58,4 +58,4 @@ struct fuse_uring_cmd_req {
 	uint8_t padding[6];
 };
 
-#endif /* NULL_FUSE_URING_ABI_H */
+#endif /* ACCESSFS_FUSE_URING_ABI_H */

@@ -1,19 +1,16 @@
 #!/bin/bash
-# null_uring_kill9: kill -9 of bench/null_fuse -o uring while its io_uring
-# queues hold requests leaves a mount that fails with ENOTCONN: the daemon
-# dies, every process that was using the mount returns, and the mount
-# comes off.  The kernel cancels the ring commands (fuse_uring_cancel())
-# and aborts the connection when /dev/fuse closes; this is the test that
-# nothing waits for an answer that will never come.
+# uring_kill9 DAEMON: kill -9 of DAEMON (accessfs, or bench/null_fuse) with
+# -o uring while its io_uring queues hold requests leaves a mount that fails
+# with ENOTCONN: the daemon dies, every process that was using the mount
+# returns, and the mount comes off.  The kernel cancels the ring commands
+# (fuse_uring_cancel()) and aborts the connection when /dev/fuse closes;
+# this is the test that nothing waits for an answer that will never come.
 . "$SRCDIR/tests/integration/lib.sh"
-: "${NULL_FUSE:?NULL_FUSE must point at bench/null_fuse}"
+WHO=${1:?usage: uring_kill9.sh accessfs|null_fuse}
+[ "$WHO" = accessfs ] || : "${NULL_FUSE:?NULL_FUSE must point at bench/null_fuse}"
 
-PARAM=/sys/module/fuse/parameters/enable_uring
-modprobe fuse 2>/dev/null || true
-[ -e "$PARAM" ] || skip "this kernel has no FUSE over io_uring ($PARAM missing: before 6.14 or CONFIG_FUSE_IO_URING=n)"
-[ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 0 ] ||
-	skip "io_uring is disabled (kernel.io_uring_disabled)"
-OLD=$(cat "$PARAM")
+need_fuse_uring
+echo Y >"$FUSE_URING_PARAM"
 
 # running PID: true while PID exists and is not a zombie waiting for us.
 running() {
@@ -22,32 +19,35 @@ running() {
 	[ -n "$state" ] && [ "$state" != Z ]
 }
 
-# Restore the module parameter whatever happens, then lib.sh's cleanup.
-trap 'rc=$?; echo "$OLD" >"$PARAM"; (exit $rc); cleanup' EXIT
-echo Y >"$PARAM"
-
-"$NULL_FUSE" -f -o size=$((64 << 20)),uring "$MNT" 2>"$T/daemon.err" &
+if [ "$WHO" = accessfs ]; then	# serves read.dat from $SRC, tracing
+	truncate -s 64M "$SRC/read.dat"
+	"$ACCESSFS" -f -o uring,trace="$TRACE" "$SRC" "$MNT" 2>"$T/daemon.err" &
+else
+	"$NULL_FUSE" -f -o size=$((64 << 20)),uring "$MNT" 2>"$T/daemon.err" &
+fi
 DAEMON_PID=$!
 for _ in $(seq 1 200); do
 	grep -q " $MNT fuse" /proc/mounts && break
 	sleep 0.05
 done
-grep -q " $MNT fuse" /proc/mounts || fail "null_fuse did not mount: $(cat "$T/daemon.err")"
+grep -q " $MNT fuse" /proc/mounts || fail "$WHO did not mount: $(cat "$T/daemon.err")"
 
-# One ring per possible CPU, each with its entries registered: the rings
-# exist once the daemon holds one io_uring fd per CPU.
-want=$(getconf _NPROCESSORS_CONF)
+# Eight rings per possible CPU, one thread and entry each
+# (daemon/uring_transport.c, WORKERS_PER_QUEUE): set up once the daemon
+# holds that many io_uring fds.
+ncpu=$(getconf _NPROCESSORS_CONF)
+want=$((ncpu * 8))
 for _ in $(seq 1 100); do
 	rings=$(find /proc/"$DAEMON_PID"/fd -lname 'anon_inode:\[io_uring\]' 2>/dev/null | wc -l)
 	[ "$rings" -ge "$want" ] && break
 	sleep 0.05
 done
-[ "$rings" -ge "$want" ] || fail "null_fuse has $rings io_uring fds, want $want: $(cat "$T/daemon.err")"
-grep -q "serving /dev/fuse only" "$T/daemon.err" && fail "null_fuse fell back: $(cat "$T/daemon.err")"
+[ "$rings" -ge "$want" ] || fail "$WHO has $rings io_uring fds, want $want: $(cat "$T/daemon.err")"
+grep -q "serving /dev/fuse only" "$T/daemon.err" && fail "$WHO fell back: $(cat "$T/daemon.err")"
 
 # Keep requests in flight on every CPU: metadata and reads, for 4 s.
 workers=()
-for cpu in $(seq 0 $((want - 1))); do
+for cpu in $(seq 0 $((ncpu - 1))); do
 	taskset -c "$cpu" bash -c 'end=$((SECONDS + 4)); i=0
 		while [ $SECONDS -lt $end ]; do
 			stat "$1/missing$((i++))" "$1/read.dat" >/dev/null 2>&1
@@ -64,7 +64,7 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 running "$DAEMON_PID" &&
-	fail "null_fuse still exists 10 s after kill -9 (wchan $(cat /proc/"$DAEMON_PID"/wchan 2>/dev/null))"
+	fail "$WHO still exists 10 s after kill -9 (wchan $(cat /proc/"$DAEMON_PID"/wchan 2>/dev/null))"
 wait "$DAEMON_PID" 2>/dev/null || true
 DAEMON_PID=
 
