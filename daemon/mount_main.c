@@ -332,6 +332,32 @@ static int serve_init(struct fuse_session *se)
 }
 
 /*
+ * read_ahead_kb=: the mount's readahead window is its bdi's, which only
+ * root may set, and only after the INIT reply (which can lower it, never
+ * raise it), so here, once INIT has been answered.  A failure costs the
+ * option, not the mount: one line says so.
+ */
+static void set_read_ahead(const struct accessfs_daemon *d)
+{
+	char path[64], val[16];
+	int fd, len, err = 0;
+
+	if (!d->opts.read_ahead_kb)
+		return;
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb",
+		 major(d->mount_dev), minor(d->mount_dev));
+	len = snprintf(val, sizeof(val), "%u\n", d->opts.read_ahead_kb);
+	fd = d->mount_dev ? open(path, O_WRONLY | O_CLOEXEC) : -1;
+	if (fd < 0 || write(fd, val, (size_t)len) != len)
+		err = d->mount_dev ? errno : ENODEV;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		fprintf(stderr, "accessfs: read_ahead_kb: cannot set %s: %s; the kernel's readahead stays\n",
+			d->mount_dev ? path : "the mount's bdi", strerror(err));
+}
+
+/*
  * FUSE over io_uring, unless uring=off: the hooks go under the session
  * before INIT is read, since the INIT reply is where it is asked for.
  */
@@ -492,6 +518,7 @@ static int run(struct mount_cmd *c, struct accessfs_daemon *d, int report_fd)
 		goto out_unmount;
 	if (d->uring_attached)	/* so a fallback is said before stderr goes */
 		uring_queues = uring_transport_wait_ready();
+	set_read_ahead(d);
 	if (report_fd >= 0)
 		detach(report_fd);
 	if (d->trace_path)

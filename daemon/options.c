@@ -50,6 +50,10 @@ static const struct option_spec specs[] = {
 	  "bypass the page cache; mmap(MAP_SHARED) then fails with ENODEV" },
 	{ "max_readahead", OPT_UINT, FIELD(max_readahead), 0, 0, 64u << 20, "BYTES",
 	  "kernel's", "largest readahead the kernel may send" },
+	{ "read_ahead_kb", OPT_UINT, FIELD(read_ahead_kb), 0, 4, 1u << 20, "KIB", "the kernel's (128)",
+	  "readahead window of the mount (its bdi's read_ahead_kb, set once mounted):"
+	  " larger READs, up to 1 MiB each (fs.fuse.max_pages_limit), so fewer of"
+	  " them; changes the pattern the trace shows" },
 	{ "sync_read", OPT_FLAG, FIELD(async_read), 0, 0, 0, NULL, "when labels come from /proc",
 	  "the reading thread waits for every readahead READ (not the kernel's"
 	  " normal behaviour), so /proc labels are exact" },

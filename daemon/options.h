@@ -47,6 +47,7 @@ struct mount_options {
 				 * unless labels come from /proc (ops_fs.c) */
 	unsigned int max_readahead;	/* bytes; valid if max_readahead_set */
 	bool max_readahead_set;
+	unsigned int read_ahead_kb;	/* the mount's bdi readahead; 0: the kernel's */
 	unsigned int max_threads;
 	bool clone_fd;
 	bool allow_other;

@@ -101,6 +101,8 @@ static void uring_takes_a_mode_or_none(void **state)
 	assert_int_equal(opts.uring, URING_AUTO);
 	parse_ok("uring=on");
 	assert_int_equal(opts.uring, URING_ON);
+	parse_ok("read_ahead_kb=1024");
+	assert_int_equal(opts.read_ahead_kb, 1024);
 }
 
 static void cache_modes_set_timeouts_and_keep_cache(void **state)
@@ -133,7 +135,7 @@ static void bad_values_are_refused_with_a_message(void **state)
 		"bogus", "cache=sometimes", "cache", "max_threads=0", "max_threads=1025",
 		"max_threads=abc", "max_threads=-1", "max_threads=4x", "trace_meta=2",
 		"classify=yes", "writeback=1", "trace=", "max_readahead=-1", "max_fds=1",
-		"notrace=1", "uring=yes", "uring=",
+		"notrace=1", "uring=yes", "uring=", "read_ahead_kb=2", "read_ahead_kb=1048577",
 	};
 
 	(void)state;
@@ -203,7 +205,7 @@ static void help_lists_every_option_with_a_default(void **state)
 		"async_read", "max_threads=", "clone_fd", "allow_other",
 		"default_permissions", "nodefault_permissions", "ro", "max_fds=", "trace=",
 		"notrace", "trace_meta=", "classify=", "xattr=", "app_counters=",
-		"uring=",
+		"uring=", "read_ahead_kb=",
 	};
 	char *text = NULL;
 	size_t len = 0;
