@@ -20,16 +20,25 @@ DAEMON_PID=
 
 cleanup() {
 	local rc=$?
+	# Bounded: a test that failed must not hang on its way out.
 	if mountpoint -q "$MNT" 2>/dev/null; then
-		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+		timeout 10 fusermount3 -u "$MNT" 2>/dev/null || timeout 10 fusermount3 -uz "$MNT" 2>/dev/null ||
+			timeout 10 umount -l "$MNT" 2>/dev/null || true
 	fi
 	if [ -n "$DAEMON_PID" ]; then
 		kill "$DAEMON_PID" 2>/dev/null || true
+		for _ in $(seq 1 100); do	# 10 s, then SIGKILL: never hang here
+			case $(awk '{print $3}' /proc/"$DAEMON_PID"/stat 2>/dev/null) in
+			"" | Z) break ;;	# gone, or exited and waiting for us
+			esac
+			sleep 0.1
+		done
+		kill -9 "$DAEMON_PID" 2>/dev/null || true
 		wait "$DAEMON_PID" 2>/dev/null || true
 	fi
 	# Anything else a test mounted under $T.
 	{ grep " $T/" /proc/mounts 2>/dev/null || true; } | awk '{print $2}' | while read -r m; do
-		fusermount3 -uz "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+		timeout 10 fusermount3 -uz "$m" 2>/dev/null || timeout 10 umount -l "$m" 2>/dev/null || true
 	done
 	rm -rf "$T"
 	exit $rc

@@ -69,9 +69,11 @@ wait "$DAEMON_PID" 2>/dev/null || true
 DAEMON_PID=
 
 err=$(timeout 10 stat "$MNT/read.dat" 2>&1 >/dev/null) && fail "stat after kill -9 succeeded"
+# ENOTCONN, or ECONNABORTED where the ring teardown ended the request
+# (fuse_uring_abort_end_requests()): either is the mount failing cleanly.
 case $err in
-*"Transport endpoint is not connected"*) ;;
-*) fail "stat after kill -9: want ENOTCONN, got: $err" ;;
+*"Transport endpoint is not connected"* | *"Software caused connection abort"*) ;;
+*) fail "stat after kill -9: want ENOTCONN or ECONNABORTED, got: $err" ;;
 esac
 
 # Every worker returns by itself (each runs 4 s); none is stuck in the kernel.
