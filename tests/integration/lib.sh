@@ -67,7 +67,9 @@ note() {
 mount_accessfs() {
 	local src=${MOUNT_SRC:-$SRC} mnt=${MOUNT_MNT:-$MNT} uring=()
 	[ "${URING_REQUIRED:-0}" = 1 ] && uring=(-o uring)
-	"$ACCESSFS" -f -o "trace=$TRACE" "${uring[@]}" "$@" "$src" "$mnt" 2>"$T/daemon.err" &
+	# stdout to /dev/null: a daemon that outlives the test must not hold
+	# the test's stdout, or meson waits for it and shows nothing.
+	"$ACCESSFS" -f -o "trace=$TRACE" "${uring[@]}" "$@" "$src" "$mnt" >/dev/null 2>"$T/daemon.err" &
 	DAEMON_PID=$!
 	for _ in $(seq 1 200); do
 		if mountpoint -q "$mnt" 2>/dev/null && grep -q " $mnt fuse" /proc/mounts; then
