@@ -136,7 +136,6 @@ static struct {
  * other threads. */
 static __thread struct ring_ent *serving;
 static __thread struct ring_worker *serving_w;
-static __thread bool on_ring;
 
 /* One line, whichever worker fails first: what failed, and with err != 0 why. */
 static void report_fallback(const char *what, int err)
@@ -332,7 +331,6 @@ static void *worker_run(void *arg)
 	cpu_set_t cpus;
 	int res;
 
-	on_ring = true;
 	snprintf(name, sizeof(name), "uring-q%u", w->qid);	/* ps -L: which CPU it serves */
 	pthread_setname_np(pthread_self(), name);
 	CPU_ZERO(&cpus);
@@ -702,16 +700,6 @@ unsigned int uring_transport_wait_ready(void)
 	return n;
 }
 
-bool uring_transport_active(void)
-{
-	bool on;
-
-	pthread_mutex_lock(&ut.ready_lock);
-	on = !ut.unsettled && ut.nr_workers && ut.registered == ut.nr_workers;
-	pthread_mutex_unlock(&ut.ready_lock);
-	return on;
-}
-
 void *uring_transport_reply_buffer(size_t size)
 {
 	return serving && size <= ut.payload_sz ? reply_dst(serving, size) : NULL;
@@ -719,7 +707,7 @@ void *uring_transport_reply_buffer(size_t size)
 
 bool uring_transport_on_ring(void)
 {
-	return on_ring;
+	return serving != NULL;
 }
 
 /* Whether w has an entry the kernel can give a request to. */

@@ -50,9 +50,6 @@ bool uring_transport_offered(void);
  */
 unsigned int uring_transport_wait_ready(void);
 
-/* Whether requests come over the rings (uring_transport_wait_ready() > 0). */
-bool uring_transport_active(void);
-
 /*
  * On a ring thread serving a request whose reply fits size bytes: the
  * entry's payload buffer, so a READ can pread straight into it and reply
@@ -60,8 +57,8 @@ bool uring_transport_active(void);
  */
 void *uring_transport_reply_buffer(size_t size);
 
-/* Whether the calling thread is a ring thread (it must not block for long:
- * every request from its CPU waits behind it). */
+/* Whether the calling thread is serving a request that came over a ring
+ * (its handler must not block for long: it holds the ring's thread). */
 bool uring_transport_on_ring(void);
 
 /*
@@ -92,7 +89,6 @@ static inline int uring_transport_attach(struct fuse_session *se,
 
 static inline bool uring_transport_offered(void) { return false; }
 static inline unsigned int uring_transport_wait_ready(void) { return 0; }
-static inline bool uring_transport_active(void) { return false; }
 static inline void *uring_transport_reply_buffer(size_t size) { (void)size; return NULL; }
 static inline bool uring_transport_on_ring(void) { return false; }
 static inline void uring_transport_defer(void) { }
