@@ -21,18 +21,18 @@ enum option_kind {
 	OPT_BOOL01,	/* name=0|1 sets a bool field */
 	OPT_UINT,	/* name=N within [min, max] sets an unsigned field */
 	OPT_STRING,	/* name=TEXT, non-empty */
-	OPT_CACHE,	/* cache=never|auto|always */
-	OPT_LABELS,	/* labels=bpf|proc|off */
-	OPT_URING,	/* uring=auto|on|off; plain "uring" is on */
+	OPT_CHOICE,	/* name=one of arg's words, "a|b|c": sets an enum field to
+			 * the word's place in arg, which is the enum's order */
 };
 
 struct option_spec {
 	const char *name;
 	enum option_kind kind;
 	size_t field;		/* offsetof in struct mount_options */
-	unsigned int value;	/* OPT_FLAG: what the flag sets */
+	unsigned int value;	/* OPT_FLAG: what the flag sets; OPT_CHOICE: 1 + the
+				 * place of the word the bare name means, 0: none */
 	unsigned int min, max;	/* OPT_UINT */
-	const char *arg;	/* for --help: "N", "PATH" ... */
+	const char *arg;	/* for --help: "N", "PATH" ...; OPT_CHOICE: the words */
 	const char *deflt;	/* for --help */
 	const char *help;
 };
@@ -40,7 +40,7 @@ struct option_spec {
 #define FIELD(f) offsetof(struct mount_options, f)
 
 static const struct option_spec specs[] = {
-	{ "cache", OPT_CACHE, FIELD(cache), 0, 0, 0, "never|auto|always", "auto",
+	{ "cache", OPT_CHOICE, FIELD(cache), 0, 0, 0, "never|auto|always", "auto",
 	  "kernel caching of names, attributes and data: timeouts 0 s / 1 s / 1 day;"
 	  " always also keeps file data cached across opens" },
 	{ "writeback", OPT_FLAG, FIELD(writeback), 1, 0, 0, NULL, "off",
@@ -80,7 +80,7 @@ static const struct option_spec specs[] = {
 	  "record nothing (no writer, no classifier): for overhead comparisons" },
 	{ "trace_meta", OPT_BOOL01, FIELD(trace_meta), 0, 0, 0, "0|1", "1",
 	  "0 leaves metadata operations out of the trace (names are still recorded)" },
-	{ "labels", OPT_LABELS, FIELD(labels), 0, 0, 0, "bpf|proc|off", "bpf",
+	{ "labels", OPT_CHOICE, FIELD(labels), 0, 0, 0, "bpf|proc|off", "bpf",
 	  "where access-method labels come from: the kernel (BPF, needs root and"
 	  " BTF; falls back to proc with one line on stderr), the requester's"
 	  " /proc files, or nowhere" },
@@ -93,8 +93,8 @@ static const struct option_spec specs[] = {
 	  "0 leaves out the app-side view (what programs asked of the page cache):"
 	  " its BPF program runs on every buffered read and page fault on this"
 	  " mount, about 0.16 us each, 18% of a 4K read the page cache serves" },
-	{ "uring", OPT_URING, FIELD(uring), 0, 0, 0, "auto|on|off", "auto",
-	  "take requests over FUSE over io_uring, one ring per CPU, where the kernel"
+	{ "uring", OPT_CHOICE, FIELD(uring), 1 + URING_ON, 0, 0, "auto|on|off", "auto",
+	  "take requests over FUSE over io_uring, 8 rings per CPU, where the kernel"
 	  " offers it (fuse module parameter enable_uring=Y); 'uring' alone is on:"
 	  " falling back to /dev/fuse is then said on stderr" },
 };
@@ -174,6 +174,29 @@ static int parse_uint(const char *val, unsigned int min, unsigned int max, unsig
 	return 0;
 }
 
+/* The enum fields OPT_CHOICE sets through an int. */
+_Static_assert(sizeof(enum cache_mode) == sizeof(int), "cache_mode is int-sized");
+_Static_assert(sizeof(enum label_source) == sizeof(int), "label_source is int-sized");
+_Static_assert(sizeof(enum uring_mode) == sizeof(int), "uring_mode is int-sized");
+
+/* Where word is among choices ("a|b|c"), or -1. */
+static int choice_index(const char *choices, const char *word)
+{
+	size_t len = strlen(word);
+	int i = 0;
+
+	for (const char *p = choices;; i++) {
+		const char *end = strchr(p, '|');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && memcmp(p, word, len) == 0)
+			return i;
+		if (!end)
+			return -1;
+		p = end + 1;
+	}
+}
+
 static int set_option(struct mount_options *o, const struct option_spec *s, const char *val,
 		      char *err, size_t errlen)
 {
@@ -183,8 +206,10 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 		snprintf(err, errlen, "option '%s' takes no value", s->name);
 		return -1;
 	}
-	if (s->kind == OPT_URING && !val)
-		val = "on";
+	if (s->kind == OPT_CHOICE && !val && s->value) {
+		*(int *)base = (int)s->value - 1;
+		return 0;
+	}
 	if (s->kind != OPT_FLAG && !val) {
 		snprintf(err, errlen, "option '%s' needs a value (%s=%s)", s->name, s->name,
 			 s->arg);
@@ -216,36 +241,14 @@ static int set_option(struct mount_options *o, const struct option_spec *s, cons
 		free(*(char **)base);
 		*(char **)base = strdup(val);
 		return *(char **)base ? 0 : -1;
-	case OPT_CACHE:
-		if (!strcmp(val, "never"))
-			o->cache = CACHE_NEVER;
-		else if (!strcmp(val, "auto"))
-			o->cache = CACHE_AUTO;
-		else if (!strcmp(val, "always"))
-			o->cache = CACHE_ALWAYS;
-		else
+	case OPT_CHOICE: {
+		int i = choice_index(s->arg, val);
+
+		if (i < 0)
 			goto bad;
+		*(int *)base = i;
 		return 0;
-	case OPT_LABELS:
-		if (!strcmp(val, "bpf"))
-			o->labels = LABELS_BPF;
-		else if (!strcmp(val, "proc"))
-			o->labels = LABELS_PROC;
-		else if (!strcmp(val, "off"))
-			o->labels = LABELS_OFF;
-		else
-			goto bad;
-		return 0;
-	case OPT_URING:
-		if (!strcmp(val, "auto"))
-			o->uring = URING_AUTO;
-		else if (!strcmp(val, "on"))
-			o->uring = URING_ON;
-		else if (!strcmp(val, "off"))
-			o->uring = URING_OFF;
-		else
-			goto bad;
-		return 0;
+	}
 	}
 bad:
 	if (s->kind == OPT_UINT)
