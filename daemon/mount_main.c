@@ -344,17 +344,22 @@ static void set_read_ahead(const struct accessfs_daemon *d)
 
 	if (!d->opts.read_ahead_kb)
 		return;
+	if (!d->mount_dev) {
+		fprintf(stderr, "accessfs: read_ahead_kb: the mount's device is unknown;"
+			" the kernel's readahead stays\n");
+		return;
+	}
 	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb",
 		 major(d->mount_dev), minor(d->mount_dev));
 	len = snprintf(val, sizeof(val), "%u\n", d->opts.read_ahead_kb);
-	fd = d->mount_dev ? open(path, O_WRONLY | O_CLOEXEC) : -1;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, val, (size_t)len) != len)
-		err = d->mount_dev ? errno : ENODEV;
+		err = errno;
 	if (fd >= 0)
 		close(fd);
 	if (err)
 		fprintf(stderr, "accessfs: read_ahead_kb: cannot set %s: %s; the kernel's readahead stays\n",
-			d->mount_dev ? path : "the mount's bdi", strerror(err));
+			path, strerror(err));
 }
 
 /*

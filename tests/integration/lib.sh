@@ -98,13 +98,16 @@ need_fuse_uring() {
 }
 
 # wait_for_rings PID: until the daemon holds its io_uring rings (8 per
-# possible CPU, daemon/uring_transport.c), or fail saying why not.
+# possible CPU, daemon/uring_transport.c, WORKERS_PER_QUEUE), or fail
+# saying why not.  The fallback line is checked first: a ring whose
+# REGISTER the kernel refused keeps its fd.
 wait_for_rings() {
 	local want=$(($(getconf _NPROCESSORS_CONF) * 8)) rings=0
 	for _ in $(seq 1 100); do
+		grep -q "serving /dev/fuse only" "$T/daemon.err" 2>/dev/null &&
+			fail "the daemon fell back (enable_uring now $(cat "$FUSE_URING_PARAM")): $(cat "$T/daemon.err")"
 		rings=$(find /proc/"$1"/fd -lname 'anon_inode:\[io_uring\]' 2>/dev/null | wc -l)
 		[ "$rings" -ge "$want" ] && return 0
-		grep -q "serving /dev/fuse only" "$T/daemon.err" 2>/dev/null && break
 		sleep 0.05
 	done
 	fail "the daemon has $rings io_uring rings, want $want: $(cat "$T/daemon.err" 2>/dev/null)"

@@ -32,20 +32,8 @@ for _ in $(seq 1 200); do
 done
 grep -q " $MNT fuse" /proc/mounts || fail "$WHO did not mount: $(cat "$T/daemon.err")"
 
-# Eight rings per possible CPU, one thread and entry each
-# (daemon/uring_transport.c, WORKERS_PER_QUEUE): set up once the daemon
-# holds that many io_uring fds.
+wait_for_rings "$DAEMON_PID"
 ncpu=$(getconf _NPROCESSORS_CONF)
-want=$((ncpu * 8))
-for _ in $(seq 1 100); do
-	rings=$(find /proc/"$DAEMON_PID"/fd -lname 'anon_inode:\[io_uring\]' 2>/dev/null | wc -l)
-	[ "$rings" -ge "$want" ] && break
-	grep -q "serving /dev/fuse only" "$T/daemon.err" && break	# fds stay when REGISTER fails
-	sleep 0.05
-done
-[ "$rings" -ge "$want" ] || fail "$WHO has $rings io_uring fds, want $want: $(cat "$T/daemon.err")"
-grep -q "serving /dev/fuse only" "$T/daemon.err" &&
-	fail "$WHO fell back (enable_uring now $(cat "$FUSE_URING_PARAM")): $(cat "$T/daemon.err")"
 
 # Keep requests in flight on every CPU: metadata and reads, for 4 s.
 workers=()
