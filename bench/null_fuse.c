@@ -12,8 +12,10 @@
  * their size with the data dropped.  It negotiates the connection as
  * accessfs does by default (no writeback cache, synchronous reads, 1 MiB
  * writes, the same 1 s entry and attribute timeouts, 16 worker threads) and
- * answers xattr requests (ENODATA), so a write() costs the same two round
- * trips (GETXATTR security.capability, then WRITE) as on accessfs.
+ * answers xattr requests (ENODATA), and asks for FUSE_HANDLE_KILLPRIV_V2
+ * (daemon/session_io.c) as accessfs does, so a write() costs one round
+ * trip as on accessfs (the kernel checks security.capability once per
+ * file, not before every write; there is no set-user-ID to clear here).
  *
  * With -o uring it asks for FUSE over io_uring (Linux 6.14+, fuse module
  * parameter enable_uring=Y): the same handlers, answering from one ring per
@@ -36,6 +38,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "session_io.h"
 #include "uring_transport.h"
 
 #define NULL_MAX_WRITE	(1u << 20)
@@ -405,8 +408,9 @@ int main(int argc, char *argv[])
 		goto out;
 	if (fuse_daemonize(opts.foreground) || fuse_set_signal_handlers(se))
 		goto out_unmount;
-	if (no.uring)	/* on failure the session is as without it */
-		uring_transport_attach(se, &(struct uring_transport_config){ .prog = "null_fuse" });
+	/* On failure the session is as without it. */
+	session_io_attach(se, &(struct session_io_config){
+		.prog = "null_fuse", .killpriv_v2 = true, .uring = no.uring });
 	cfg = fuse_loop_cfg_create();
 	fuse_loop_cfg_set_max_threads(cfg, 16);
 	res = fuse_session_loop_mt(se, cfg) ? 1 : 0;

@@ -47,6 +47,7 @@ static int add_trace(struct analysis *a, const struct event_source *src, size_t 
 
 	h.writeback_cache = header_flag(r, TRACE_HDR_writeback_cache);
 	h.classify = header_flag(r, TRACE_HDR_classify);
+	h.killpriv_v2 = header_flag(r, TRACE_HDR_killpriv_v2);
 	if (trace_reader_header(r, TRACE_HDR_label_source))
 		snprintf(h.label_source, sizeof(h.label_source), "%s",
 			 trace_reader_header(r, TRACE_HDR_label_source));

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <errno.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "creds.h"
+#include "daemon.h"
 
 #define CREDS_MAX_GROUPS 256
 
@@ -119,4 +121,42 @@ mode_t creds_umask_become(fuse_req_t req, mode_t mode)
 		thread_umask = (int)caller;
 	}
 	return mode;
+}
+
+/* Whether req's caller is in group gid: its fsgid or a supplementary group. */
+static bool caller_in_group(fuse_req_t req, gid_t gid)
+{
+	gid_t groups[CREDS_MAX_GROUPS];
+	int n;
+
+	if (fuse_req_ctx(req)->gid == gid)
+		return true;
+	n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, groups);
+	for (int i = 0; i < n && i < CREDS_MAX_GROUPS; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+int creds_kill_suidgid(fuse_req_t req, int fd)
+{
+	char path[AFS_PROC_PATH_MAX];
+	struct stat st;
+	mode_t kill = 0;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & (S_ISUID | S_ISGID)))
+		return 0;
+	if (st.st_mode & S_ISUID)
+		kill |= S_ISUID;
+	if ((st.st_mode & S_ISGID) &&
+	    ((st.st_mode & S_IXGRP) || !caller_in_group(req, st.st_gid)))
+		kill |= S_ISGID;
+	if (!kill)
+		return 0;
+	afs_proc_path(path, fd);	/* chmod through the path: fd may be O_PATH */
+	if (chmod(path, st.st_mode & 07777 & ~kill))
+		return errno == EPERM ? 0 : -errno;
+	return 1;
 }

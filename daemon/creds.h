@@ -43,4 +43,17 @@ void creds_restore(bool switched);
  */
 mode_t creds_umask_become(fuse_req_t req, mode_t mode);
 
+/*
+ * Clear set-user-ID and set-group-ID of the file at fd (any descriptor,
+ * O_PATH too) as the kernel clears them when req's caller, who lacks
+ * CAP_FSETID, writes or truncates it (setattr_should_drop_suidgid() in
+ * fs/attr.c): set-user-ID always; set-group-ID with group execute, or when
+ * the caller is not in the file's group.  Only regular files.  For
+ * FUSE_HANDLE_KILLPRIV_V2 (session_io.h).  1 if it cleared any, 0 if
+ * there was none to clear, or -errno.  A daemon not root
+ * that may not chmod leaves it to the backing filesystem, which clears the
+ * bits itself when the daemon writes (the daemon lacks CAP_FSETID too).
+ */
+int creds_kill_suidgid(fuse_req_t req, int fd);
+
 #endif /* ACCESSFS_CREDS_H */

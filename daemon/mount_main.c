@@ -30,6 +30,7 @@
 #include "mount_main.h"
 #include "runtime_file.h"
 #include "trace_hook.h"
+#include "session_io.h"
 #include "uring_transport.h"
 
 #define AUTO_MAX_FDS	4096u
@@ -363,18 +364,21 @@ static void set_read_ahead(const struct accessfs_daemon *d)
 }
 
 /*
- * FUSE over io_uring, unless uring=off: the hooks go under the session
- * before INIT is read, since the INIT reply is where it is asked for.
+ * The session's I/O hooks (session_io.h), for FUSE_HANDLE_KILLPRIV_V2 and
+ * FUSE over io_uring: under the session before INIT is read, since the
+ * INIT reply is where they are asked for.  Neither wanted: libfuse alone.
  */
-static void attach_uring(struct accessfs_daemon *d)
+static void attach_session_io(struct accessfs_daemon *d)
 {
-	struct uring_transport_config cfg = {
+	struct session_io_config cfg = {
 		.prog = "accessfs",
+		.killpriv_v2 = d->opts.killpriv_v2,
+		.uring = d->opts.uring == URING_ON || (d->opts.uring == URING_AUTO && URING_BUILT),
 		.quiet_unoffered = d->opts.uring == URING_AUTO,
 	};
 
-	if (d->opts.uring == URING_ON || (d->opts.uring == URING_AUTO && URING_BUILT))
-		d->uring_attached = !uring_transport_attach(d->se, &cfg);
+	if (cfg.killpriv_v2 || cfg.uring)
+		d->uring_attached = !session_io_attach(d->se, &cfg) && cfg.uring;
 }
 
 static int serve(struct mount_cmd *c, struct fuse_session *se)
@@ -518,7 +522,7 @@ static int run(struct mount_cmd *c, struct accessfs_daemon *d, int report_fd)
 	d->mount_dev = mount_dev_of(c->mountpoint);
 	if (d->trace_path)
 		fprintf(stderr, "accessfs: tracing to %s\n", d->trace_path);
-	attach_uring(d);
+	attach_session_io(d);
 	if (serve_init(d->se))
 		goto out_unmount;
 	if (d->uring_attached)	/* so a fallback is said before stderr goes */

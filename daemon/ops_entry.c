@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "creds.h"
 #include "daemon.h"
+#include "session_io.h"
 #include "trace_hook.h"
 
 int afs_lookup_entry(fuse_req_t req, struct inode_node *parent, int parent_fd,
@@ -180,7 +181,7 @@ static void afs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int v
 	struct inode_node *n = afs_node(req, ino);
 	struct op_trace t;
 	struct stat st;
-	int pfd, res;
+	int pfd, res = 0;
 
 	op_trace_begin(&t, req, TRACE_OP_SETATTR, ino, fi ? fi->fh : 0, 0, 0, (uint32_t)valid);
 	pfd = afs_fd_get(req, n);
@@ -188,7 +189,12 @@ static void afs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int v
 		res = pfd;
 		goto out;
 	}
-	res = apply_setattr(pfd, fi ? (int)fi->fh : -1, attr, valid);
+	/* A truncate by a caller without CAP_FSETID (FUSE_HANDLE_KILLPRIV_V2);
+	 * a chown clears them in the backing filesystem itself. */
+	if ((valid & FUSE_SET_ATTR_SIZE) && session_io_kill_suidgid(afs_req_unique(req)))
+		res = creds_kill_suidgid(req, pfd);	/* the reply carries the new mode */
+	if (res >= 0)
+		res = apply_setattr(pfd, fi ? (int)fi->fh : -1, attr, valid);
 	if (!res && fstatat(pfd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		res = -errno;
 	afs_fd_put(req, n);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "creds.h"
 #include "daemon.h"
+#include "session_io.h"
 #include "trace_hook.h"
 #include "uring_transport.h"
 
@@ -45,6 +46,35 @@ static int backing_flags(const struct accessfs_daemon *d, int flags)
 	if (d->opts.writeback)
 		flags &= ~O_APPEND;
 	return (flags & ~O_NOFOLLOW) | O_CLOEXEC;
+}
+
+/*
+ * Before a WRITE, after an OPEN or CREATE that truncated: clear the
+ * set-user-ID and set-group-ID bits of inode ino (0: no need to tell the
+ * kernel) where the kernel asked the daemon to (FUSE_HANDLE_KILLPRIV_V2,
+ * session_io.h).  0, or -1 with errno.
+ *
+ * The kernel does not expect the mode to change under a WRITE or an OPEN:
+ * a statx() for the mode alone would show the old bits until the
+ * attribute timeout.  So their attributes are invalidated, before the
+ * reply (the requester may stat right after).  Only the attributes
+ * (offset -1): no page of the file is touched, so this cannot wait on the
+ * request being served.
+ */
+static int kill_suidgid(fuse_req_t req, fuse_ino_t ino, int fd)
+{
+	int res;
+
+	if (!session_io_kill_suidgid(afs_req_unique(req)))
+		return 0;
+	res = creds_kill_suidgid(req, fd);
+	if (res < 0) {
+		errno = -res;
+		return -1;
+	}
+	if (res > 0 && ino)
+		fuse_lowlevel_notify_inval_inode(afs_daemon(req)->se, ino, -1, 0);
+	return 0;
 }
 
 static void set_open_reply(const struct accessfs_daemon *d, struct fuse_file_info *fi, int fd)
@@ -73,6 +103,14 @@ static void afs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (fd < 0) {
 		fd = -errno;
 		afs_fd_put(req, n);
+		goto out_err;
+	}
+	if (kill_suidgid(req, ino, fd)) {
+		int err = -errno;
+
+		close(fd);
+		afs_fd_put(req, n);
+		fd = err;
 		goto out_err;
 	}
 	set_open_reply(d, fi, fd);
@@ -117,6 +155,9 @@ static void afs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode
 	fd = openat(dfd, name, backing_flags(d, fi->flags) | O_CREAT, creds_umask_become(req, mode));
 	res = fd < 0 ? -errno : 0;
 	creds_restore(switched);
+	/* O_TRUNC on one that was there: the entry replied is looked up after */
+	if (!res && kill_suidgid(req, 0, fd))
+		res = -errno;
 	if (!res)
 		res = afs_lookup_entry(req, dir, dfd, name, &e);
 	afs_fd_put(req, dir);
@@ -226,7 +267,7 @@ static void afs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in
 	out.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 	out.buf[0].fd = file_fd(fi);
 	out.buf[0].pos = off;
-	res = fuse_buf_copy(&out, in_buf, 0);
+	res = kill_suidgid(req, ino, file_fd(fi)) ? -errno : fuse_buf_copy(&out, in_buf, 0);
 	if (res < 0)
 		fuse_reply_err(req, (int)-res);
 	else

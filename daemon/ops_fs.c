@@ -19,7 +19,7 @@
 #include "creds.h"
 #include "daemon.h"
 #include "trace_hook.h"
-#include "uring_transport.h"
+#include "session_io.h"
 
 #define AFS_MAX_WRITE (1u << 20)
 
@@ -48,7 +48,9 @@ static void negotiate(const struct accessfs_daemon *d, struct fuse_conn_info *co
 	want(conn, FUSE_CAP_WRITEBACK_CACHE, d->opts.writeback);
 	want(conn, FUSE_CAP_ASYNC_READ, async_read(d));
 	want(conn, FUSE_CAP_SPLICE_WRITE, true);
-	want(conn, FUSE_CAP_HANDLE_KILLPRIV, false);	/* the kernel clears suid on write */
+	/* v1 would have the daemon clear suid on every write; v2 (session_io.h)
+	 * only where the kernel says so, else the kernel clears it */
+	want(conn, FUSE_CAP_HANDLE_KILLPRIV, false);
 	/*
 	 * The caller's umask is left to the backing filesystem (creds.h):
 	 * fuse_mknod(), fuse_mkdir() and fuse_create_open() in fs/fuse/dir.c
@@ -87,7 +89,8 @@ static void afs_init(void *userdata, struct fuse_conn_info *conn)
 		.max_pages = (conn->max_write - 1) / page + 1,	/* as libfuse's do_init */
 		.writeback_cache = conn->want & FUSE_CAP_WRITEBACK_CACHE,
 		.async_read = conn->want & FUSE_CAP_ASYNC_READ,
-		.uring = d->uring_attached && uring_transport_offered(),
+		.uring = session_io_asks_uring(),
+		.killpriv_v2 = session_io_asks_killpriv_v2(),
 	};
 	if (trace_hook_start(d, &tc, err, sizeof(err))) {
 		fprintf(stderr, "accessfs: %s\n", err);

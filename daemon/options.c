@@ -89,6 +89,11 @@ static const struct option_spec specs[] = {
 	{ "xattr", OPT_BOOL01, FIELD(xattr), 0, 0, 0, "0|1", "1",
 	  "0 answers ENOSYS to xattr requests, so the kernel stops asking for"
 	  " security.capability before every write" },
+	{ "killpriv_v2", OPT_BOOL01, FIELD(killpriv_v2), 0, 0, 0, "0|1", "1",
+	  "ask for FUSE_HANDLE_KILLPRIV_V2 where the kernel offers it: the daemon"
+	  " clears set-user-ID and set-group-ID on write and truncate as the"
+	  " kernel would, so the kernel stops sending GETXATTR security.capability"
+	  " before every write(); 0 shows those requests" },
 	{ "app_counters", OPT_BOOL01, FIELD(app_counters), 0, 0, 0, "0|1", "1 with BPF labels",
 	  "0 leaves out the app-side view (what programs asked of the page cache):"
 	  " its BPF program runs on every buffered read and page fault on this"
@@ -124,6 +129,7 @@ void options_init(struct mount_options *o)
 	o->trace_meta = true;
 	o->classify = true;
 	o->xattr = true;
+	o->killpriv_v2 = true;
 	o->app_counters = true;
 }
 

@@ -60,6 +60,7 @@ struct mount_options {
 	bool classify;		/* classify=0: an old spelling of labels=off */
 	enum label_source labels;
 	bool xattr;		/* false: ENOSYS to every xattr request */
+	bool killpriv_v2;	/* the daemon clears suid/sgid (session_io.h) */
 	bool app_counters;	/* the app-side view, where BPF labels load */
 	enum uring_mode uring;
 	char *fuse_opts;	/* comma-separated, for libfuse; NULL if none */

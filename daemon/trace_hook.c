@@ -246,6 +246,7 @@ static struct trace_writer *open_writer(const struct accessfs_daemon *d,
 		{ TRACE_HDR_flush_interval_ms, interval },
 		{ TRACE_HDR_app_counters, yes_no[hook.app != NULL] },
 		{ TRACE_HDR_transport, hook.uring ? "io_uring" : "dev_fuse" },
+		{ TRACE_HDR_killpriv_v2, yes_no[conn->killpriv_v2] },
 	};
 
 	/* cmd_mount.c created the file, empty, before mounting. */

@@ -37,6 +37,7 @@ struct trace_hook_conn {
 	unsigned int max_readahead, max_write, max_pages;
 	bool writeback_cache, async_read;
 	bool uring;		/* the INIT reply asks for FUSE over io_uring */
+	bool killpriv_v2;	/* ... and for FUSE_HANDLE_KILLPRIV_V2 */
 };
 
 /*

@@ -3,13 +3,12 @@
  * uring_transport.c - FUSE over io_uring (Linux 6.14+) grafted onto a
  * libfuse 3.14 session that knows nothing of it (uring_transport.h).
  *
- * libfuse's custom I/O hooks (fuse_session_custom_io) sit under every
- * /dev/fuse read, write and splice.  The read hook notes the INIT request;
- * the write hook adds FUSE_OVER_IO_URING to the INIT reply when the kernel
- * offered it, and once that reply is in (the kernel accepts no REGISTER
- * before it) starts WORKERS_PER_QUEUE threads per possible CPU, pinned
- * there, each with its own ring and one entry registered on queue qid =
- * cpu.  The kernel puts a request on the queue of the CPU that sent it, so
+ * The session's I/O hooks (session_io.c) sit under every /dev/fuse read,
+ * write and splice.  When the kernel offers FUSE over io_uring they ask for
+ * it in the INIT reply (uring_transport_ask()), and once that reply is in
+ * (the kernel accepts no REGISTER before it) uring_transport_start() starts
+ * WORKERS_PER_QUEUE threads per possible CPU, pinned there, each with its
+ * own ring and one entry registered on queue qid = cpu.  The kernel puts a request on the queue of the CPU that sent it, so
  * the answer comes from the same CPU: no cross-CPU wakeup, no read() or
  * write() on /dev/fuse.  One entry per thread, because a handler that
  * blocks (an fsync, a slow disk) holds its thread: the kernel hands the
@@ -19,8 +18,8 @@
  * A ring thread rebuilds each request as /dev/fuse would have delivered it
  * (in header, per-opcode struct, payload; contiguous, without copying the
  * payload) and hands it to fuse_session_process_buf().  The handler's reply
- * comes back through the write (or splice) hook, which sees the thread's
- * entry and puts the reply into the entry's buffers instead of /dev/fuse;
+ * comes back through the write (or splice) hook, whose
+ * uring_transport_writev() sees the thread's entry and puts the reply into the entry's buffers instead of /dev/fuse;
  * the thread then commits it with COMMIT_AND_FETCH.  A handler that hands
  * its request to another thread says so first (uring_transport_defer());
  * the entry then waits: the reply, whenever it comes and from whichever
@@ -53,6 +52,7 @@
 #include <unistd.h>
 
 #include "fuse_uring_abi.h"
+#include "session_io.h"
 
 /* Requests one CPU can have served at once: as many as /dev/fuse's 16
  * worker threads on this 2-CPU kind of machine. */
@@ -104,7 +104,7 @@ struct ring_worker {
 };
 
 static struct {
-	struct uring_transport_config cfg;
+	const char *prog;		/* prefix of the stderr lines */
 	struct fuse_session *se;
 	int fd;				/* /dev/fuse */
 	int stop_fd;			/* eventfd: written once, to stop */
@@ -112,9 +112,6 @@ static struct {
 	unsigned int nr_queues;		/* possible CPUs */
 	unsigned int nr_workers;	/* WORKERS_PER_QUEUE for each */
 	struct ring_worker *workers;
-	uint64_t init_unique;		/* 0: INIT not seen yet */
-	bool init_offered;		/* the kernel offered FUSE_OVER_IO_URING */
-	bool init_done;			/* INIT answered: no rings unless started */
 	pthread_once_t start_once;
 	int reported;			/* one stderr line, whichever queue fails */
 
@@ -143,10 +140,10 @@ static void report_fallback(const char *what, int err)
 	if (atomic_exchange(&ut.reported, 1))
 		return;
 	if (err)
-		fprintf(stderr, "%s: %s: %s; serving /dev/fuse only\n", ut.cfg.prog, what,
+		fprintf(stderr, "%s: %s: %s; serving /dev/fuse only\n", ut.prog, what,
 			strerror(err));
 	else
-		fprintf(stderr, "%s: %s; serving /dev/fuse only\n", ut.cfg.prog, what);
+		fprintf(stderr, "%s: %s; serving /dev/fuse only\n", ut.prog, what);
 }
 
 /* A queue's word on its registration: ok, or not (said on stderr). */
@@ -237,6 +234,7 @@ static void ent_serve(struct ring_worker *w, struct ring_ent *e)
 	atomic_store(&e->state, ENT_SERVING);
 	serving = e;
 	serving_w = w;
+	session_io_note_request(start, in->len);
 	fuse_session_process_buf(ut.se, &fb);
 	serving = NULL;
 	if (w->staged)
@@ -352,7 +350,7 @@ static void *worker_run(void *arg)
 		if (res < 0 && res != -EINTR && res != -EAGAIN && res != -EBUSY) {
 			/* Requests sent from this CPU would wait on this ring
 			 * forever: better the connection aborted (ENOTCONN). */
-			fprintf(stderr, "%s: queue %u: io_uring_enter: %s\n", ut.cfg.prog,
+			fprintf(stderr, "%s: queue %u: io_uring_enter: %s\n", ut.prog,
 				w->qid, strerror(-res));
 			abort();
 		}
@@ -373,7 +371,7 @@ static void *worker_run(void *arg)
 				 * (fuse_uring_entry_teardown()). */
 				if (cqe->res != -ENOTCONN)
 					fprintf(stderr, "%s: queue %u lost an entry: %s\n",
-						ut.cfg.prog, w->qid, strerror(-cqe->res));
+						ut.prog, w->qid, strerror(-cqe->res));
 				w->live--;
 				continue;
 			}
@@ -520,35 +518,32 @@ static ssize_t reply_deferred(const struct iovec *iov, int count)
 	return n;
 }
 
-/* ---------------------------------------------------------------- hooks */
+/* --------------------------------------------------------------- session_io */
 
-static ssize_t hook_read(int fd, void *buf, size_t len, void *userdata)
+void uring_transport_ask(struct fuse_init_out *arg)
 {
-	ssize_t n = read(fd, buf, len);
-	const struct fuse_in_header *in = buf;
+	size_t pages = arg->max_pages > 256 ? arg->max_pages : 256;
 
-	(void)userdata;
-	if (n >= (ssize_t)(sizeof(*in) + sizeof(struct fuse_init_in)) &&
-	    in->opcode == FUSE_INIT && !ut.init_unique) {
-		const struct fuse_init_in *arg = (const void *)(in + 1);
-		uint64_t flags = arg->flags;
-
-		if (flags & FUSE_INIT_EXT)
-			flags |= (uint64_t)arg->flags2 << 32;
-		ut.init_offered = flags & FUSE_OVER_IO_URING;
-		ut.init_unique = in->unique;
-	}
-	return n;
+	arg->flags |= FUSE_INIT_EXT;
+	arg->flags2 |= (uint32_t)(FUSE_OVER_IO_URING >> 32);
+	/* REGISTER wants payload buffers of the kernel's max_payload_sz
+	 * (fuse_uring_create()): the larger of max_write and max_pages
+	 * pages, where max_pages is at least the default limit of 256
+	 * when the reply does not set it. */
+	pages *= (size_t)sysconf(_SC_PAGESIZE);
+	ut.payload_sz = arg->max_write > pages ? arg->max_write : pages;
 }
 
-static ssize_t hook_writev(int fd, struct iovec *iov, int count, void *userdata)
+void uring_transport_start(void)
+{
+	pthread_once(&ut.start_once, rings_start);
+}
+
+ssize_t uring_transport_writev(int fd, struct iovec *iov, int count)
 {
 	const struct fuse_out_header *out = iov[0].iov_base;
-	bool init = ut.init_unique && out->unique == ut.init_unique && !ut.init_done;
-	bool ask;
 	ssize_t n;
 
-	(void)userdata;
 	if (serving && out->unique) {	/* unique 0: a notification, for /dev/fuse */
 		n = reply_to_ent(serving, iov, count);
 		if (n >= 0)
@@ -556,33 +551,7 @@ static ssize_t hook_writev(int fd, struct iovec *iov, int count, void *userdata)
 		return n;
 	}
 	n = reply_deferred(iov, count);
-	if (n)
-		return n;
-	ask = init && ut.init_offered && !out->error && count > 1 &&
-	      iov[1].iov_len >= offsetof(struct fuse_init_out, flags2) + sizeof(uint32_t);
-	if (ask) {
-		struct fuse_init_out *arg = iov[1].iov_base;
-		size_t pages = arg->max_pages > 256 ? arg->max_pages : 256;
-
-		arg->flags |= FUSE_INIT_EXT;
-		arg->flags2 |= (uint32_t)(FUSE_OVER_IO_URING >> 32);
-		/* REGISTER wants payload buffers of the kernel's max_payload_sz
-		 * (fuse_uring_create()): the larger of max_write and max_pages
-		 * pages, where max_pages is at least the default limit of 256
-		 * when the reply does not set it. */
-		pages *= (size_t)sysconf(_SC_PAGESIZE);
-		ut.payload_sz = arg->max_write > pages ? arg->max_write : pages;
-	}
-	n = writev(fd, iov, count);
-	if (init && n >= 0) {
-		ut.init_done = true;
-		if (ask)
-			pthread_once(&ut.start_once, rings_start);
-		else if (!ut.init_offered && !ut.cfg.quiet_unoffered)
-			report_fallback("the kernel does not offer FUSE over io_uring (Linux 6.14+"
-					" with the fuse module's enable_uring=Y)", 0);
-	}
-	return n;
+	return n ? n : writev(fd, iov, count);
 }
 
 /* Read exactly len bytes from a pipe libfuse filled. */
@@ -616,15 +585,14 @@ static int pipe_read(int fd, struct iovec *iov, int count, size_t len)
  * out header first, is in the pipe.  For a ring entry it is read into the
  * entry's buffers; for /dev/fuse it is spliced on, as without the hooks.
  */
-static ssize_t hook_splice_send(int fdin, off_t *offin, int fdout, off_t *offout, size_t len,
-				unsigned int flags, void *userdata)
+ssize_t uring_transport_splice_send(int fdin, off_t *offin, int fdout, off_t *offout, size_t len,
+				   unsigned int flags)
 {
 	struct fuse_out_header out;
 	struct iovec iov[2];
 	ssize_t n;
 	char *msg;
 
-	(void)userdata;
 	if (serving) {
 		if (len < sizeof(out) || len - sizeof(out) > ut.payload_sz) {
 			errno = EINVAL;
@@ -665,27 +633,12 @@ static ssize_t hook_splice_send(int fdin, off_t *offin, int fdout, off_t *offout
 
 /* ---------------------------------------------------------------- API */
 
-int uring_transport_attach(struct fuse_session *se, const struct uring_transport_config *cfg)
+int uring_transport_prepare(struct fuse_session *se, int fd, const char *prog)
 {
-	static const struct fuse_custom_io io = {
-		.read = hook_read,
-		.writev = hook_writev,
-		.splice_send = hook_splice_send,
-	};
-
-	ut.cfg = *cfg;
+	ut.prog = prog;
 	ut.se = se;
-	ut.fd = fuse_session_fd(se);
-	if (fuse_session_custom_io(se, &io, ut.fd)) {
-		report_fallback("fuse_session_custom_io", EINVAL);
-		return -1;
-	}
+	ut.fd = fd;
 	return 0;
-}
-
-bool uring_transport_offered(void)
-{
-	return ut.init_offered;
 }
 
 unsigned int uring_transport_wait_ready(void)
@@ -737,7 +690,7 @@ void uring_transport_defer(void)
 	 */
 	if (!worker_has_free_ent(w) && ent_add(w) == -ENOMEM)
 		fprintf(stderr, "%s: queue %u: no memory for another ring entry\n",
-			ut.cfg.prog, w->qid);
+			ut.prog, w->qid);
 }
 
 unsigned long uring_transport_detach(void)

@@ -10,38 +10,39 @@
  * the CPU that sent it and goes through the session's own handlers.  A
  * handler may reply later from another thread (a blocking flock does):
  * the entry then waits for that reply.  Without liburing at build time
- * (HAVE_LIBURING unset) attach says so and the session serves /dev/fuse.
+ * (HAVE_LIBURING unset) prepare says so and the session serves /dev/fuse.
+ * The session's I/O hooks are session_io.c's; it calls the first five
+ * functions below.
  */
 #ifndef ACCESSFS_URING_TRANSPORT_H
 #define ACCESSFS_URING_TRANSPORT_H
 
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/uio.h>
 
-struct uring_transport_config {
-	const char *prog;	/* prefix of the stderr lines: "accessfs" */
-	/* Say nothing when the kernel does not offer FUSE over io_uring (the
-	 * fuse module's enable_uring=N): the transport was not asked for by
-	 * name, so /dev/fuse is no fallback worth a line. */
-	bool quiet_unoffered;
-};
+struct fuse_init_out;	/* <linux/fuse.h> */
 
 #ifdef HAVE_LIBURING
 #define URING_BUILT	1
 
 /*
- * Called on a mounted session before INIT is read: routes the session's
- * /dev/fuse I/O through hooks that offer io_uring in the INIT reply and
- * start one ring per possible CPU after it.  Returns 0, or -1 with one
- * stderr line (the session then serves /dev/fuse alone).
+ * For session_io.c.  prepare: before
+ * INIT is read, on the session's /dev/fuse fd; 0, or -1 with one stderr
+ * line.  ask: add FUSE over io_uring to the INIT reply arg (the kernel
+ * offered it).  start: once that reply is written, start the rings.
+ * writev and splice_send: a reply, into the ring entry it answers, else
+ * onto /dev/fuse as without the transport.
  */
-int uring_transport_attach(struct fuse_session *se, const struct uring_transport_config *cfg);
-
-/* In the INIT handler (init callback) or after: whether the kernel offered
- * FUSE over io_uring, so that the INIT reply asks for it. */
-bool uring_transport_offered(void);
+int uring_transport_prepare(struct fuse_session *se, int fd, const char *prog);
+void uring_transport_ask(struct fuse_init_out *arg);
+void uring_transport_start(void);
+ssize_t uring_transport_writev(int fd, struct iovec *iov, int count);
+ssize_t uring_transport_splice_send(int fdin, off_t *offin, int fdout, off_t *offout, size_t len,
+				   unsigned int flags);
 
 /*
  * After INIT has been answered: wait until every ring has registered its
@@ -79,15 +80,26 @@ unsigned long uring_transport_detach(void);
 
 #define URING_BUILT	0
 
-static inline int uring_transport_attach(struct fuse_session *se,
-					 const struct uring_transport_config *cfg)
+static inline int uring_transport_prepare(struct fuse_session *se, int fd, const char *prog)
 {
 	(void)se;
-	fprintf(stderr, "%s: built without liburing; serving /dev/fuse only\n", cfg->prog);
+	(void)fd;
+	fprintf(stderr, "%s: built without liburing; serving /dev/fuse only\n", prog);
 	return -1;
 }
 
-static inline bool uring_transport_offered(void) { return false; }
+/* Never called when prepare failed. */
+static inline void uring_transport_ask(struct fuse_init_out *arg) { (void)arg; }
+static inline void uring_transport_start(void) { }
+static inline ssize_t uring_transport_writev(int fd, struct iovec *iov, int count)
+{
+	return writev(fd, iov, count);
+}
+static inline ssize_t uring_transport_splice_send(int fdin, off_t *offin, int fdout,
+						  off_t *offout, size_t len, unsigned int flags)
+{
+	return splice(fdin, offin, fdout, offout, len, flags);
+}
 static inline unsigned int uring_transport_wait_ready(void) { return 0; }
 static inline void *uring_transport_reply_buffer(size_t size) { (void)size; return NULL; }
 static inline bool uring_transport_on_ring(void) { return false; }

@@ -49,6 +49,7 @@ struct run_trace {
 	unsigned int host;
 	int writeback_cache;	/* header value, -1 if absent */
 	int classify;		/* -1 if absent */
+	int killpriv_v2;	/* -1 if absent (older traces) */
 	uint64_t max_readahead;	/* 0 if absent */
 	char *mount_options;	/* "" if absent */
 	char label_source[8];	/* bpf, proc, off; "" if absent (older traces) */

@@ -67,6 +67,7 @@ static void traces_array(struct json_writer *w, const struct run_stats *rs)
 		jw_u64(w, "torn_bytes", t->torn_bytes);
 		jw_int_or_null(w, "writeback_cache", t->writeback_cache);
 		jw_int_or_null(w, "classify", t->classify);
+		jw_int_or_null(w, "killpriv_v2", t->killpriv_v2);
 		jw_string(w, "label_source", t->label_source);
 		jw_u64(w, "label_fallbacks", t->label_fallbacks);
 		jw_string(w, "transport", t->transport);

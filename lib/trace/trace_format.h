@@ -89,7 +89,10 @@ struct trace_file_header {
 	X(21, flush_interval_ms, "the writer writes buffered events at least this often") \
 	X(22, label_source, "where access-method labels came from: bpf, proc or off") \
 	X(23, app_counters, "1 if the app-side counters were sampled (APP records)") \
-	X(24, transport, "how requests were to come: dev_fuse, or io_uring (TRANSPORT record)")
+	X(24, transport, "how requests were to come: dev_fuse, or io_uring (TRANSPORT record)") \
+	X(25, killpriv_v2, "1 if the daemon cleared set-user-ID/set-group-ID on write and truncate" \
+	  " (FUSE_HANDLE_KILLPRIV_V2): the kernel then sends no GETXATTR security.capability" \
+	  " before writes")
 
 enum trace_header_key {
 #define X(id, name, desc) TRACE_HDR_##name = id,
