@@ -9,7 +9,8 @@
 # truncate, unlink, chmod, chown, utimensat, rename, rmdir, mkdir, link under
 # protected_hardlinks, sticky-directory delete, xattrs, search permission)
 # succeeds or fails with the same errno as on a native copy of the tree;
-# writing or truncating a setuid file clears the setuid bits as natively.
+# writing, truncating or opening with O_TRUNC a setuid file clears the
+# setuid bits as natively, and set-group-ID without group execute too.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fs_helpers.sh"
 
@@ -26,7 +27,10 @@ make_tree() {
 	chmod 0644 "$d/open/rootfile"
 	echo "setuid data" >"$d/open/suid_write"
 	echo "setuid data" >"$d/open/suid_trunc"
-	chmod 06777 "$d/open/suid_write" "$d/open/suid_trunc"
+	echo "setuid data" >"$d/open/suid_otrunc"
+	echo "setgid data" >"$d/open/sgid_nogx"
+	chmod 06777 "$d/open/suid_write" "$d/open/suid_trunc" "$d/open/suid_otrunc"
+	chmod 02767 "$d/open/sgid_nogx"
 	mkdir -m 0700 "$d/open/private"
 	echo "secret" >"$d/open/private/x"
 	mkdir -m 0755 "$d/rootdir" "$d/rootdir/sub"
@@ -137,6 +141,10 @@ attempt("getxattr user.x open/n_file", os.getxattr, "open/n_file", "user.x")
 # Writes by a non-owner clear setuid/setgid.
 attempt("write open/suid_write (06777 root)", write, "open/suid_write")
 attempt("truncate open/suid_trunc (06777 root)", lambda: then(os.truncate, "open/suid_trunc", 3))
+attempt("open O_TRUNC open/suid_otrunc (06777 root)", lambda: then(lambda p: os.close(
+	os.open(p, os.O_WRONLY | os.O_TRUNC)), "open/suid_otrunc"))
+# Set-group-ID without group execute: cleared too, the writer is not in group 0.
+attempt("write open/sgid_nogx (02767 root)", write, "open/sgid_nogx")
 
 # Sticky directory: only the owner may remove.
 attempt("unlink sticky/rootfile", os.unlink, "sticky/rootfile")

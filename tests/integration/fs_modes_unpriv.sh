@@ -15,12 +15,15 @@
 # succeed or fail with the native errno; and the backing tree ends up as
 # the native one.
 #
-# The one difference is the kernel's: FUSE without FUSE_CAP_HANDLE_KILLPRIV
+# Done with the daemon clearing set-user-ID/set-group-ID itself
+# (FUSE_HANDLE_KILLPRIV_V2, the default), where every outcome is native,
+# and once more with killpriv_v2=0, where the kernel clears them and one
+# outcome is the kernel's own: FUSE without FUSE_CAP_HANDLE_KILLPRIV
 # clears set-group-ID on write only with group execute (fuse_setattr() in
 # fs/fuse/dir.c, the pre-6.2 rule), while setattr_should_drop_sgid() also
-# clears it for a writer outside the file's group.  The daemon sees a plain
-# chmod and cannot tell (libfuse 3.14 has no FUSE_WRITE_KILL_SUIDGID); the
-# test pins both outcomes so that a change in either shows.
+# clears it for a writer outside the file's group.  The daemon then sees
+# a plain chmod and cannot tell; the test pins that outcome so that a
+# change in it shows.  The header says whether v2 was negotiated.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fs_helpers.sh"
 
@@ -61,30 +64,39 @@ as_caller() {
 }
 
 mkdir -m 0755 "$NATIVE"
-for daemon_umask in 022 077; do
-	run=run-$daemon_umask
+for setting in 022:1 077:1 022:0; do
+	daemon_umask=${setting%:*} v2=${setting#*:}
+	run=run-$daemon_umask-$v2
 	mkdir -m 0755 "$NATIVE/$run" "$SRC/$run"
 	make_tree "$NATIVE/$run" >"$T/native.txt"
 	as_caller "$NATIVE/$run" >>"$T/native.txt" 2>&1
 
-	TRACE=$T/trace-$daemon_umask
+	TRACE=$T/trace-$run
 	umask "$daemon_umask"
-	mount_accessfs -o allow_other
+	mount_accessfs -o allow_other,killpriv_v2=$v2
 	umask 022
 	make_tree "$MNT/$run" >"$T/mount.txt"
 	as_caller "$MNT/$run" >>"$T/mount.txt" 2>&1
 	unmount_accessfs
+	said=$("$ACCESSFS" report --format json "$TRACE" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["traces"][0]["killpriv_v2"])')
+	[ "$said" = "$v2" ] || fail "the trace header says killpriv_v2 $said, not $v2"
 
-	sed -E -e 's/^(tmpfile [^:]*): .*/\1: EOPNOTSUPP/' \
-		-e 's|^(write open/suid_nogx): ok 100767 0:0$|\1: ok 102767 0:0|' \
-		"$T/native.txt" >"$T/expected.txt"
+	kernel_rule=(cat)	# the kernel's difference above, without v2
+	[ "$v2" = 1 ] || kernel_rule=(sed 's|^open/suid_nogx root:root 2767 f$|open/suid_nogx root:root 767 f|')
+	if [ "$v2" = 1 ]; then
+		sed -E 's/^(tmpfile [^:]*): .*/\1: EOPNOTSUPP/' "$T/native.txt" >"$T/expected.txt"
+	else
+		sed -E -e 's/^(tmpfile [^:]*): .*/\1: EOPNOTSUPP/' \
+			-e 's|^(write open/suid_nogx): ok 100767 0:0$|\1: ok 102767 0:0|' \
+			"$T/native.txt" >"$T/expected.txt"
+	fi
 	assert_same_transcript "$T/expected.txt" "$T/mount.txt" \
-		"uid 65534 on root's tree (daemon umask $daemon_umask)"
+		"uid 65534 on root's tree (daemon umask $daemon_umask, killpriv_v2=$v2)"
 	mode_tree "$NATIVE/$run" >"$T/native.tree"
-	mode_tree "$SRC/$run" | sed 's|^open/suid_nogx root:root 2767 f$|open/suid_nogx root:root 767 f|' \
-		>"$T/backing.tree"	# the kernel's difference above
+	mode_tree "$SRC/$run" | "${kernel_rule[@]}" >"$T/backing.tree"
 	assert_same_transcript "$T/native.tree" "$T/backing.tree" \
-		"the backing tree (daemon umask $daemon_umask)"
+		"the backing tree (daemon umask $daemon_umask, killpriv_v2=$v2)"
 done
 
 # The outcomes the comparison rests on, spelled out.
