@@ -168,3 +168,8 @@ void bpf_source_counters(const struct bpf_source *b, struct bpf_source_counters 
 	LABEL_COUNTERS(X)
 #undef X
 }
+
+const uint64_t *bpf_source_renames(const struct bpf_source *b)
+{
+	return (const uint64_t *)&b->skel->bss->renames;
+}

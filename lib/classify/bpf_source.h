@@ -40,6 +40,10 @@ bool bpf_source_take(struct bpf_source *b, uint64_t unique, unsigned int wait_us
  * (classify_fd_arg) and its position. */
 void bpf_source_state(const struct label_record *r, unsigned int op, struct requester_state *st);
 
+/* The program's count of task renames (exec, PR_SET_NAME) on the system
+ * since it loaded, a word the kernel raises: read it with an atomic load. */
+const uint64_t *bpf_source_renames(const struct bpf_source *b);
+
 /* The program's own counters (label_record.h LABEL_COUNTERS). */
 struct bpf_source_counters {
 #define X(name, desc) uint64_t name;

@@ -36,3 +36,9 @@ void bpf_source_counters(const struct bpf_source *b, struct bpf_source_counters 
 	(void)b;
 	*out = (struct bpf_source_counters){ 0 };
 }
+
+const uint64_t *bpf_source_renames(const struct bpf_source *b)
+{
+	(void)b;
+	return NULL;
+}

@@ -517,6 +517,8 @@ struct classifier *classifier_new(const struct classifier_config *cfg, char *err
 			snprintf(c->bpf_why + strlen(c->bpf_why),
 				 sizeof(c->bpf_why) - strlen(c->bpf_why), "; labels come from /proc");
 			c->warning = c->bpf_why;
+		} else {
+			requester_table_watch_renames(c->threads, bpf_source_renames(c->bpf));
 		}
 	}
 	return c;

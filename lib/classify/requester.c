@@ -54,6 +54,7 @@ struct requester {
 	unsigned int fd_next, stream_next;	/* round-robin replacement */
 	struct fdinfo_slot fds[REQUESTER_FDS];
 	struct stream_slot streams[REQUESTER_STREAMS];
+	uint64_t renames_seen;	/* the table's renames when comm was read */
 	char comm[16];
 	char exe[256];
 };
@@ -67,6 +68,7 @@ struct bucket {
 struct requester_table {
 	struct bucket buckets[BUCKETS];
 	atomic_uint_fast64_t clock;	/* last_use stamps */
+	const uint64_t *renames;	/* task renames on the system; NULL: unknown */
 };
 
 struct requester_table *requester_table_new(void)
@@ -78,6 +80,16 @@ struct requester_table *requester_table_new(void)
 	for (int i = 0; i < BUCKETS; i++)
 		pthread_mutex_init(&t->buckets[i].lock, NULL);
 	return t;
+}
+
+void requester_table_watch_renames(struct requester_table *t, const uint64_t *renames)
+{
+	t->renames = renames;
+}
+
+static uint64_t renames_now(const struct requester_table *t)
+{
+	return t->renames ? __atomic_load_n(t->renames, __ATOMIC_ACQUIRE) : 0;
 }
 
 static void requester_free(struct requester *e)
@@ -437,6 +449,7 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 {
 	struct requester *e = bucket_find(b, tid);
 	bool settle = how == REQUESTER_SYSCALL_SETTLED || how == REQUESTER_SYSCALL_UNLESS_EXEC;
+	uint64_t gen;
 
 	*is_new = false;
 	*err = 0;
@@ -448,9 +461,11 @@ static struct requester *lookup(struct requester_table *t, struct bucket *b, uin
 			goto out;
 		bucket_remove(b, e);
 	}
+	gen = renames_now(t);	/* before the name is read: a rename after it shows */
 	e = requester_create(tid, err);
 	if (!e)
 		return NULL;
+	e->renames_seen = gen;
 	bucket_insert(b, e);
 	*is_new = true;
 	if (wants_syscall(e, how))	/* never verified: RECHECK reads too */
@@ -464,13 +479,19 @@ out:
  * Whether e's name changed since it was read (fs/exec.c begin_new_exec sets
  * the new program's comm; prctl PR_SET_NAME too): then read its identity
  * again, exe included.  A program that exec'd opens its files afresh, so
- * the caller asks at OPEN and CREATE: one read of comm per open.
+ * the caller asks at OPEN and CREATE: one read of comm per open, unless
+ * the table's rename count says no task was renamed since the last one.
  */
-static bool renamed(struct requester *e)
+static bool renamed(const struct requester_table *t, struct requester *e)
 {
 	char comm[sizeof(e->comm)];
-	ssize_t n = read_proc(e->tid, "comm", comm, sizeof(comm));
+	uint64_t gen = renames_now(t);
+	ssize_t n;
 
+	if (t->renames && gen == e->renames_seen)
+		return false;
+	e->renames_seen = gen;
+	n = read_proc(e->tid, "comm", comm, sizeof(comm));
 	if (n <= 0)
 		return false;
 	if (comm[n - 1] == '\n')
@@ -499,7 +520,7 @@ int requester_identify(struct requester_table *t, uint32_t tid, enum requester_s
 	snap->syscall.fresh = false;
 	e = lookup(t, b, tid, how, snap, &id->is_new, &err);
 	if (e && !id->is_new && check_name)
-		id->is_new = renamed(e);
+		id->is_new = renamed(t, e);
 	if (e) {
 		id->tgid = e->tgid;
 		id->io_worker = e->io_worker;

@@ -38,6 +38,14 @@ struct requester_identity {
 struct requester_table *requester_table_new(void);
 void requester_table_free(struct requester_table *t);
 
+/*
+ * A count of task renames on the system (exec, PR_SET_NAME) that the
+ * kernel raises, read atomically; NULL (the default): none known, and
+ * check_name reads /proc/<tid>/comm every time.  With it, only after the
+ * count moved.
+ */
+void requester_table_watch_renames(struct requester_table *t, const uint64_t *renames);
+
 /* How much of /proc/<tid>/syscall requester_identify() may read. */
 enum requester_syscall_read {
 	REQUESTER_SYSCALL_NOW,		/* read it, for the observe that follows */

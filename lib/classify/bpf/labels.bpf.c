@@ -64,6 +64,15 @@ __u32 target_dev;	/* the FUSE superblock's s_dev (kernel encoding); 0: idle */
 LABEL_COUNTERS(X)
 #undef X
 
+/*
+ * Renames of any task on the system: exec (fs/exec.c begin_new_exec) and
+ * PR_SET_NAME both set the comm through __set_task_comm, which traces
+ * task_rename.  Read by the daemon through the mmapped .bss: while it has
+ * not moved since a requester's name was read, that name still holds, and
+ * the daemon need not read /proc/<tid>/comm at each OPEN to find out.
+ */
+__u64 renames;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
@@ -636,6 +645,13 @@ int BPF_PROG(on_request_send, const struct fuse_req *req)
 	 * measured 0.6x the 4K random read rate with it.
 	 */
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("tp_btf/task_rename")
+int BPF_PROG(on_task_rename)
+{
+	__sync_fetch_and_add(&renames, 1);
 	return 0;
 }
 
