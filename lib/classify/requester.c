@@ -48,6 +48,7 @@ struct requester {
 	uint32_t tid, tgid;
 	int syscall_fd;
 	int statm_fd;		/* opened on the first request that needs it */
+	int comm_fd;		/* likewise */
 	uint64_t last_use;
 	uint64_t verified_ns;	/* when the syscall fd last said the thread lives */
 	bool io_worker;
@@ -101,6 +102,8 @@ static void requester_free(struct requester *e)
 		close(e->syscall_fd);
 	if (e->statm_fd >= 0)
 		close(e->statm_fd);
+	if (e->comm_fd >= 0)
+		close(e->comm_fd);
 	free(e);
 }
 
@@ -313,6 +316,7 @@ static struct requester *requester_create(uint32_t tid, int *err)
 	for (int i = 0; i < REQUESTER_FDS; i++)
 		e->fds[i].fd = -1;
 	e->statm_fd = -1;
+	e->comm_fd = -1;
 	e->syscall_fd = open_proc(tid, "syscall");
 	*err = read_identity(e);
 	if (*err) {
@@ -491,7 +495,9 @@ static bool renamed(const struct requester_table *t, struct requester *e)
 	if (t->renames && gen == e->renames_seen)
 		return false;
 	e->renames_seen = gen;
-	n = read_proc(e->tid, "comm", comm, sizeof(comm));
+	if (e->comm_fd < 0)
+		e->comm_fd = open_proc(e->tid, "comm");
+	n = e->comm_fd < 0 ? e->comm_fd : pread_line(e->comm_fd, comm, sizeof(comm));
 	if (n <= 0)
 		return false;
 	if (comm[n - 1] == '\n')

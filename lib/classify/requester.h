@@ -2,7 +2,8 @@
 /*
  * requester.h - what the classifier knows about each requesting thread,
  * read from /proc through descriptors kept open per thread: its thread
- * group, name and executable (once), its current syscall (one pread per
+ * group, name and executable (once, and its name again at opens, to see
+ * an exec or rename: a pread), its current syscall (one pread per
  * request), the fdinfo of the fds it uses on our files, and where its last
  * labelled request on each file ended (the stream rule).
  *
