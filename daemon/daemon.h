@@ -26,6 +26,8 @@ struct accessfs_daemon {
 	const char *mountpoint;		/* absolute */
 	const char *trace_path;		/* absolute; NULL with notrace */
 	uint64_t mount_dev;		/* st_dev of the mount, 0 if unknown */
+	uint64_t flush_noop_dev;	/* backing st_dev where FLUSH has nothing to
+					 * pass on (afs_flush_passes_on), 0: none */
 	double timeout;			/* entry and attribute timeout, seconds */
 	bool switch_creds;		/* root: create as the caller */
 	bool init_failed;		/* the init callback could not start tracing */
@@ -102,6 +104,12 @@ static inline void afs_proc_path(char *buf, int fd)
  */
 int afs_lookup_entry(fuse_req_t req, struct inode_node *parent, int parent_fd,
 		     const char *name, struct fuse_entry_param *e);
+
+/*
+ * Whether closing a duplicate of a descriptor on fd's filesystem reaches
+ * it (ops_file.c afs_flush): false for those known to have no ->flush.
+ */
+bool afs_flush_passes_on(int fd);
 
 void ops_entry_register(struct fuse_lowlevel_ops *ops);
 void ops_file_register(struct fuse_lowlevel_ops *ops);

@@ -488,6 +488,8 @@ static int prepare(struct mount_cmd *c, struct accessfs_daemon *d)
 		close(root_fd);
 		return -1;
 	}
+	if (!afs_flush_passes_on(root_fd))
+		d->flush_noop_dev = inode_table_root(d->inodes)->dev;
 	d->opts = c->opts;
 	d->source = c->source;
 	d->mountpoint = c->mountpoint;
