@@ -94,8 +94,9 @@ void app_sampler_close(struct app_sampler *s)
 		pthread_cond_signal(&s->wake);
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->thread, NULL);
-		sample(s);
 	}
+	if (s->writer)	/* the last sample, or the only one without a thread */
+		sample(s);
 	if (app_counters_lost(s->counters))
 		fprintf(stderr, "accessfs: app-side counters: %llu counts lost (the kernel's map "
 			"was full)\n", (unsigned long long)app_counters_lost(s->counters));

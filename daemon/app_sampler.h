@@ -19,10 +19,11 @@ struct app_sampler;
  * reason in why) if they do not load.  Nothing is sampled yet. */
 struct app_sampler *app_sampler_open(uint64_t mount_dev, char *why, size_t whylen);
 
-/* Start sampling into w.  0, or -1 if the thread could not start. */
+/* Start sampling into w.  0, or -1 if the thread could not start: then
+ * w still gets one sample, at close. */
 int app_sampler_start(struct app_sampler *s, struct trace_writer *w);
 
-/* Stop the thread, write the last sample, unload the counters. */
+/* Stop the thread, write the last sample (if started), unload the counters. */
 void app_sampler_close(struct app_sampler *s);
 
 #endif /* ACCESSFS_APP_SAMPLER_H */

@@ -306,11 +306,11 @@ int trace_hook_start(const struct accessfs_daemon *d, const struct trace_hook_co
 		hook.classifier = NULL;
 		return -1;
 	}
-	if (hook.app && app_sampler_start(hook.app, w)) {
-		fprintf(stderr, "accessfs: app-side counters: no sampler thread\n");
-		app_sampler_close(hook.app);
-		hook.app = NULL;
-	}
+	/* The header (written above) says there is a view: without a thread
+	 * it is still sampled, once, at unmount. */
+	if (hook.app && app_sampler_start(hook.app, w))
+		fprintf(stderr, "accessfs: app-side counters: no sampler thread; "
+			"sampled once, at unmount\n");
 	warning = classifier_warning(hook.classifier);
 	if (warning)
 		fprintf(stderr, "accessfs: %s\n", warning);
