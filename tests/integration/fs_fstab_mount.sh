@@ -37,8 +37,8 @@ unshare --mount --propagation private bash -euo pipefail -c '
 # The daemons exit after fusermount3 -u; their traces must be complete.
 for tr in "$T/type.trace" "$T/fstab.trace"; do
 	for _ in $(seq 1 50); do
-		"$ACCESSFS" dump --op read "$tr" 2>/dev/null | grep -q '"path":"file"' && break
+		"$ACCESSFS" dump --op read "$tr" 2>/dev/null | grep '"path":"file"' >/dev/null && break
 		sleep 0.1
 	done
-	"$ACCESSFS" dump --op read "$tr" | grep -q '"path":"file"' || fail "$tr has no READ of file"
+	"$ACCESSFS" dump --op read "$tr" | grep '"path":"file"' >/dev/null || fail "$tr has no READ of file"
 done
