@@ -10,8 +10,9 @@
  * of BYTES each, plus whatever directories and empty files are created (the
  * metadata job).  READs are answered from a static zeroed buffer, WRITEs by
  * their size with the data dropped.  It negotiates the connection as
- * accessfs does by default (no writeback cache, synchronous reads, 1 MiB
- * writes, the same 1 s entry and attribute timeouts, 16 worker threads) and
+ * accessfs does by default (no writeback cache, asynchronous reads as
+ * under BPF labels or without labels, 1 MiB writes, the same 1 s entry
+ * and attribute timeouts, 16 worker threads) and
  * answers xattr requests (ENODATA), and asks for FUSE_HANDLE_KILLPRIV_V2
  * (daemon/session_io.c) as accessfs does, so a write() costs one round
  * trip as on accessfs (the kernel checks security.capability once per
@@ -149,8 +150,8 @@ static void reply_entry(fuse_req_t req, fuse_ino_t ino)
 static void null_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
-	conn->want &= ~(FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_ASYNC_READ | FUSE_CAP_HANDLE_KILLPRIV);
-	conn->want |= FUSE_CAP_SPLICE_WRITE & conn->capable;
+	conn->want &= ~(FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_HANDLE_KILLPRIV);
+	conn->want |= (FUSE_CAP_SPLICE_WRITE | FUSE_CAP_ASYNC_READ) & conn->capable;
 	conn->max_write = NULL_MAX_WRITE;
 }
 
