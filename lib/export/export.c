@@ -69,12 +69,8 @@ int exporter_finish(struct exporter *x)
 
 void export_write_seconds(struct outbuf *o, uint64_t ns, uint64_t start_ns)
 {
-	if (ns < start_ns) {
-		outbuf_putc(o, '-');
-		outbuf_fixed(o, start_ns - ns, 9);
-	} else {
-		outbuf_fixed(o, ns - start_ns, 9);
-	}
+	if (outbuf_reserve(o, EXPORT_SECONDS_MAX))
+		outbuf_commit(o, export_put_seconds(outbuf_cursor(o), ns, start_ns));
 }
 
 const char *export_syscall_name(int nr, char *buf, size_t len)

@@ -65,6 +65,15 @@ int exporter_finish(struct exporter *x);
 /* Helpers the formats share. */
 /* Seconds from trace start with 9 decimals (negative if before it). */
 void export_write_seconds(struct outbuf *o, uint64_t ns, uint64_t start_ns);
+/* The same at a cursor (outbuf.h) with EXPORT_SECONDS_MAX bytes of room. */
+#define EXPORT_SECONDS_MAX (OUTBUF_U64_MAX + 11)
+static inline char *export_put_seconds(char *p, uint64_t ns, uint64_t start_ns)
+{
+	if (ns >= start_ns)
+		return outbuf_format_fixed(p, ns - start_ns, 9);
+	*p = '-';
+	return outbuf_format_fixed(p + 1, start_ns - ns, 9);
+}
 /* The syscall's name, "syscall_N", or NULL for TRACE_SYSCALL_NONE. */
 const char *export_syscall_name(int nr, char *buf, size_t len);
 /* "rwx"-style protection of map_flags. */

@@ -55,15 +55,17 @@ static const char *const json_short_escapes[0x60] = {
 	['\t'] = "\\t", ['\b'] = "\\b", ['\f'] = "\\f",
 };
 
-static void json_escape_byte(struct outbuf *o, unsigned char c)
+static char *json_escape_byte(char *p, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
 	char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-	if (c < 0x60 && json_short_escapes[c])
-		outbuf_write(o, json_short_escapes[c], 2);
-	else
-		outbuf_write(o, esc, 6);
+	if (c < 0x60 && json_short_escapes[c]) {
+		memcpy(p, json_short_escapes[c], 2);
+		return p + 2;
+	}
+	memcpy(p, esc, 6);
+	return p + 6;
 }
 
 static bool json_plain(unsigned char c)
@@ -102,43 +104,46 @@ static size_t json_plain_run(const unsigned char *s, size_t len)
 	return i;
 }
 
-bool json_write_string(struct outbuf *o, const char *s, size_t len)
+char *json_put_string(char *out, const char *s, size_t len, bool *valid)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	bool valid = true;
-	size_t i = json_plain_run(p, len);
+	size_t i = 0;
 
-	if (i == len && outbuf_reserve(o, len + 2)) {
-		o->buf[o->len] = '"';
-		memcpy(o->buf + o->len + 1, s, len);
-		o->buf[o->len + 1 + len] = '"';
-		o->len += len + 2;
-		return true;
-	}
-	outbuf_putc(o, '"');
-	outbuf_write(o, s, i);
+	*valid = true;
+	*out++ = '"';
 	while (i < len) {
 		size_t start = i, n;
 
 		i += json_plain_run(p + i, len - i);
-		outbuf_write(o, s + start, i - start);
+		memcpy(out, s + start, i - start);
+		out += i - start;
 		if (i == len)
 			break;
 		n = p[i] >= 0x80 ? utf8_seq_len(p + i, len - i) : 0;
 		if (n) {
-			outbuf_write(o, s + i, n);
+			memcpy(out, s + i, n);
+			out += n;
 			i += n;
 			continue;
 		}
 		if (p[i] >= 0x80)
-			valid = false;
-		json_escape_byte(o, p[i++]);
+			*valid = false;
+		out = json_escape_byte(out, p[i++]);
 	}
-	outbuf_putc(o, '"');
+	*out++ = '"';
+	return out;
+}
+
+bool json_write_string(struct outbuf *o, const char *s, size_t len)
+{
+	bool valid = true;
+
+	if (outbuf_reserve(o, JSON_STRING_MAX(len)))
+		outbuf_commit(o, json_put_string(outbuf_cursor(o), s, len, &valid));
 	return valid;
 }
 
-void base64_write(struct outbuf *o, const void *s, size_t len)
+char *base64_put(char *out, const void *s, size_t len)
 {
 	static const char tab[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -146,18 +151,23 @@ void base64_write(struct outbuf *o, const void *s, size_t len)
 
 	for (size_t i = 0; i < len; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
-		char q[4];
 
 		if (i + 1 < len)
 			v |= (uint32_t)p[i + 1] << 8;
 		if (i + 2 < len)
 			v |= p[i + 2];
-		q[0] = tab[(v >> 18) & 63];
-		q[1] = tab[(v >> 12) & 63];
-		q[2] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
-		q[3] = i + 2 < len ? tab[v & 63] : '=';
-		outbuf_write(o, q, 4);
+		*out++ = tab[(v >> 18) & 63];
+		*out++ = tab[(v >> 12) & 63];
+		*out++ = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		*out++ = i + 2 < len ? tab[v & 63] : '=';
 	}
+	return out;
+}
+
+void base64_write(struct outbuf *o, const void *s, size_t len)
+{
+	if (outbuf_reserve(o, BASE64_LEN(len)))
+		outbuf_commit(o, base64_put(outbuf_cursor(o), s, len));
 }
 
 /* Must a CSV field holding c be quoted?  Letters, digits, '/', '.' take one test. */

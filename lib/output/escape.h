@@ -23,9 +23,15 @@ bool utf8_valid(const char *s, size_t len);
 
 /* Write s as a quoted JSON string; returns utf8_valid(s, len). */
 bool json_write_string(struct outbuf *o, const char *s, size_t len);
+/* The same at a cursor (outbuf.h) with JSON_STRING_MAX(len) bytes of room; returns the end. */
+#define JSON_STRING_MAX(len) (6 * (size_t)(len) + 2)
+char *json_put_string(char *p, const char *s, size_t len, bool *valid);
 
 /* Write the standard base64 (RFC 4648, padded) of s, without quotes. */
 void base64_write(struct outbuf *o, const void *s, size_t len);
+/* The same at a cursor with BASE64_LEN(len) bytes of room. */
+#define BASE64_LEN(len) (((size_t)(len) + 2) / 3 * 4)
+char *base64_put(char *p, const void *s, size_t len);
 
 /* Write s as one CSV field, quoted only when it must be. */
 void csv_write_field(struct outbuf *o, const char *s, size_t len);

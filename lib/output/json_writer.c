@@ -2,16 +2,20 @@
 /* json_writer.c - names, and the document layer's commas and nesting (see json_writer.h). */
 #include "json_writer.h"
 
-void json_name(struct outbuf *o, const char *key, const char *s, size_t len)
+char *json_put_name(char *p, const char *key, const char *s, size_t len)
 {
-	json_key(o, key);
-	if (json_write_string(o, s, len))
-		return;
-	outbuf_write(o, ",\"", 2);
-	outbuf_puts(o, key);
-	outbuf_write(o, "_b64\":\"", 7);
-	base64_write(o, s, len);
-	outbuf_putc(o, '"');
+	size_t klen = strlen(key);
+	bool valid;
+
+	p = json_put_string(json_put_key(p, key), s, len, &valid);
+	if (valid)
+		return p;
+	memcpy(p, ",\"", 2);
+	memcpy(p + 2, key, klen);
+	memcpy(p + 2 + klen, "_b64\":\"", 7);
+	p = base64_put(p + 9 + klen, s, len);
+	*p++ = '"';
+	return p;
 }
 
 void jw_init(struct json_writer *w, FILE *out)

@@ -23,56 +23,87 @@
 #include "escape.h"
 #include "outbuf.h"
 
-/* ---- members: keys and plain texts are ASCII that needs no escaping ---- */
+/*
+ * ---- members: keys and plain texts are ASCII that needs no escaping ----
+ *
+ * Each member has a cursor form, json_put_*(p, ...), that writes at p
+ * (outbuf.h, "Writing through a cursor") and returns the end, for callers
+ * that reserve a whole record at once; and an outbuf form that reserves
+ * the member's room itself.  Keys are string literals, so their lengths
+ * are known at compile time.
+ */
+
+/* Room of one member whose value is a number: ,"key":-12345 */
+#define JSON_NUMBER_MAX(klen) ((size_t)(klen) + 4 + OUTBUF_U64_MAX + 1)
+/* Room of json_put_name(): the member, and its "_b64" twin. */
+#define JSON_NAME_MAX(klen, len) (2 * (size_t)(klen) + JSON_STRING_MAX(len) + \
+				  BASE64_LEN(len) + 14)
 
 /* ,"key": */
-static inline void json_key(struct outbuf *o, const char *key)
-{
-	outbuf_write(o, ",\"", 2);
-	outbuf_puts(o, key);
-	outbuf_write(o, "\":", 2);
-}
-
-/* ,"key":v with one room check for key and number. */
-static inline void json_u64(struct outbuf *o, const char *key, uint64_t v)
+static inline char *json_put_key(char *p, const char *key)
 {
 	size_t klen = strlen(key);
-	char *p;
 
-	if (!outbuf_reserve(o, klen + 4 + OUTBUF_U64_MAX))
-		return;
-	p = o->buf + o->len;
 	memcpy(p, ",\"", 2);
 	memcpy(p + 2, key, klen);
 	memcpy(p + 2 + klen, "\":", 2);
-	o->len = (size_t)(outbuf_format_u64(p + 4 + klen, v) - o->buf);
+	return p + 4 + klen;
+}
+
+static inline char *json_put_u64(char *p, const char *key, uint64_t v)
+{
+	return outbuf_format_u64(json_put_key(p, key), v);
+}
+
+static inline char *json_put_i64(char *p, const char *key, int64_t v)
+{
+	return outbuf_format_i64(json_put_key(p, key), v);
+}
+
+/* ,"key":"text" for a text known to need no escaping (op and method names). */
+static inline char *json_put_text(char *p, const char *key, const char *text, size_t tlen)
+{
+	p = json_put_key(p, key);
+	*p++ = '"';
+	memcpy(p, text, tlen);
+	p[tlen] = '"';
+	return p + tlen + 1;
+}
+
+/* ,"key":"s" and, when s is not valid UTF-8, ,"key_b64":"<base64 of s>". */
+char *json_put_name(char *p, const char *key, const char *s, size_t len);
+
+static inline void json_key(struct outbuf *o, const char *key)
+{
+	if (outbuf_reserve(o, strlen(key) + 4))
+		outbuf_commit(o, json_put_key(outbuf_cursor(o), key));
+}
+
+static inline void json_u64(struct outbuf *o, const char *key, uint64_t v)
+{
+	if (outbuf_reserve(o, JSON_NUMBER_MAX(strlen(key))))
+		outbuf_commit(o, json_put_u64(outbuf_cursor(o), key, v));
 }
 
 static inline void json_i64(struct outbuf *o, const char *key, int64_t v)
 {
-	json_key(o, key);
-	outbuf_i64(o, v);
+	if (outbuf_reserve(o, JSON_NUMBER_MAX(strlen(key))))
+		outbuf_commit(o, json_put_i64(outbuf_cursor(o), key, v));
 }
 
-/* ,"key":"text" for a text known to need no escaping (op and method names). */
 static inline void json_text(struct outbuf *o, const char *key, const char *text)
 {
-	size_t klen = strlen(key), tlen = strlen(text);
-	char *p;
+	size_t tlen = strlen(text);
 
-	if (!outbuf_reserve(o, klen + tlen + 6))
-		return;
-	p = o->buf + o->len;
-	memcpy(p, ",\"", 2);
-	memcpy(p + 2, key, klen);
-	memcpy(p + 2 + klen, "\":\"", 3);
-	memcpy(p + 5 + klen, text, tlen);
-	p[5 + klen + tlen] = '"';
-	o->len += klen + tlen + 6;
+	if (outbuf_reserve(o, strlen(key) + tlen + 6))
+		outbuf_commit(o, json_put_text(outbuf_cursor(o), key, text, tlen));
 }
 
-/* ,"key":"s" and, when s is not valid UTF-8, ,"key_b64":"<base64 of s>". */
-void json_name(struct outbuf *o, const char *key, const char *s, size_t len);
+static inline void json_name(struct outbuf *o, const char *key, const char *s, size_t len)
+{
+	if (outbuf_reserve(o, JSON_NAME_MAX(strlen(key), len)))
+		outbuf_commit(o, json_put_name(outbuf_cursor(o), key, s, len));
+}
 
 /* ---- documents ---- */
 
