@@ -5,7 +5,7 @@
  *
  * It only wires things together: the event source reads, resolves and
  * selects (lib/trace/event_source.h), the exporters format (lib/export/),
- * each on its own thread (dump_pipeline.c).  All traces
+ * each on its own thread (event_pipeline.c).  All traces
  * are opened before anything is written, so a bad argument never leaves a
  * half-written output behind.
  */
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
-#include "dump_pipeline.h"
+#include "event_pipeline.h"
 #include "event_source.h"
 #include "export.h"
 #include "trace_reader.h"
@@ -182,11 +182,35 @@ static const char *trace_host(const struct event_source *src, size_t i)
 	return host ? host : event_source_path(src, i);
 }
 
-/* Export every selected event; 0, or -1 if reading failed. */
+struct dump_output {
+	struct exporter *x;
+	const char *const *hosts;	/* of each trace, looked up once, not per event */
+};
+
+/* An event_pipeline consumer: export one event; stop once the output failed. */
+static int export_one(void *ctx, const struct source_event *se)
+{
+	struct dump_output *d = ctx;
+	struct export_event e = {
+		.ev = se->ev, .path = se->path, .path_len = se->path_len,
+		.path2 = se->path2, .path2_len = se->path2_len, .proc = se->proc,
+		.trace_start_ns = se->trace_start_ns, .host = d->hosts[se->trace],
+		.trace_index = se->trace,
+	};
+
+	exporter_event(d->x, &e);
+	return d->x->out.failed;
+}
+
+/*
+ * Export every selected event; 0, or -1 if reading failed.  A failed
+ * output is not reported here: exporter_finish() says so.
+ */
 static int dump_events(struct exporter *x, struct event_source *src)
 {
 	size_t n = event_source_count(src);
-	const char **hosts = calloc(n, sizeof(*hosts));	/* looked up once, not per event */
+	const char **hosts = calloc(n, sizeof(*hosts));
+	struct dump_output d = { x, hosts };
 	char err[512];
 	int rc;
 
@@ -198,7 +222,7 @@ static int dump_events(struct exporter *x, struct event_source *src)
 		hosts[i] = trace_host(src, i);
 		exporter_begin_trace(x, event_source_reader(src, i), (unsigned int)i, hosts[i]);
 	}
-	rc = dump_pipeline_run(x, src, hosts, err, sizeof(err));
+	rc = event_pipeline_run(src, export_one, &d, err, sizeof(err));
 	free(hosts);
 	if (rc < 0) {
 		fprintf(stderr, "accessfs dump: %s\n", err);

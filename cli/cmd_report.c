@@ -14,6 +14,7 @@
 #include <string.h>
 #include "commands.h"
 #include "analysis.h"
+#include "event_pipeline.h"
 #include "event_source.h"
 #include "report.h"
 #include "trace_reader.h"
@@ -60,44 +61,54 @@ static int add_trace(struct analysis *a, const struct event_source *src, size_t 
 				  trace_reader_header(r, TRACE_HDR_host), &h);
 }
 
+/* What read_events() hands each event to, on the pipeline's second thread. */
+struct report_input {
+	const int *index;		/* the analysis' index of each trace */
+	struct analysis *a;
+	int (*account)(struct analysis *, const struct analysis_event *);
+};
+
 /*
- * Hand each selected event to account (analysis_add, analysis_sample), as
- * the analysis names files: the mount root is "/", a file the trace never
- * named "<inode N>".
+ * An event_pipeline consumer: hand one event to account (analysis_add,
+ * analysis_sample), as the analysis names files: the mount root is "/", a
+ * file the trace never named "<inode N>".  Nonzero when memory ran out.
  */
+static int account_one(void *ctx, const struct source_event *se)
+{
+	struct report_input *in = ctx;
+	struct analysis_event e = {
+		.ev = se->ev, .trace = (unsigned int)in->index[se->trace], .t_ns = se->t_ns,
+		.path = se->entry, .path_len = se->entry_len, .path_stable = se->entry_stable,
+		.proc = se->proc,
+	};
+	char unnamed[48];
+
+	if (e.path && e.path_len == 0) {	/* the mount root */
+		e.path = "/";
+		e.path_len = 1;
+	}
+	if (se->ev->file_id && !e.path) {
+		e.path_len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
+					      (unsigned long long)se->ev->file_id);
+		e.path = unnamed;
+	}
+	return in->account(in->a, &e) < 0;
+}
+
+/* Hand every selected event to account, reading on this thread and
+ * analysing on a second one (event_pipeline.h); 0 or -1. */
 static int read_events(struct event_source *src, const int *index, struct analysis *a,
 		       int (*account)(struct analysis *, const struct analysis_event *))
 {
-	struct source_event se;
-	char unnamed[48];
-	int rc;
+	struct report_input in = { index, a, account };
+	char err[512];
+	int rc = event_pipeline_run(src, account_one, &in, err, sizeof(err));
 
-	while ((rc = event_source_next(src, &se)) == 1) {
-		struct analysis_event e = {
-			.ev = se.ev, .trace = (unsigned int)index[se.trace], .t_ns = se.t_ns,
-			.path = se.entry, .path_len = se.entry_len, .path_stable = se.entry_stable,
-			.proc = se.proc,
-		};
-
-		if (e.path && e.path_len == 0) {	/* the mount root */
-			e.path = "/";
-			e.path_len = 1;
-		}
-		if (se.ev->file_id && !e.path) {
-			e.path_len = (size_t)snprintf(unnamed, sizeof(unnamed), "<inode %llu>",
-						      (unsigned long long)se.ev->file_id);
-			e.path = unnamed;
-		}
-		if (account(a, &e) < 0) {
-			fprintf(stderr, "accessfs report: out of memory\n");
-			return -1;
-		}
-	}
-	if (rc < 0) {
-		fprintf(stderr, "accessfs report: %s\n", event_source_error(src));
-		return -1;
-	}
-	return 0;
+	if (rc == 1)
+		fprintf(stderr, "accessfs report: out of memory\n");
+	else if (rc < 0)
+		fprintf(stderr, "accessfs report: %s\n", err);
+	return rc ? -1 : 0;
 }
 
 /* What each trace's reader said about its end, for the run statistics. */
