@@ -5,7 +5,8 @@
  *
  * It only wires things together: the event source reads, resolves and
  * selects (lib/trace/event_source.h), the exporters format (lib/export/),
- * each on its own thread (event_pipeline.c).  All traces
+ * on two threads (dump_pipeline.c, or event_pipeline.c for formats whose
+ * events must be formatted in turn).  All traces
  * are opened before anything is written, so a bad argument never leaves a
  * half-written output behind.
  */
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "dump_pipeline.h"
 #include "event_pipeline.h"
 #include "event_source.h"
 #include "export.h"
@@ -38,9 +40,10 @@ static void usage(FILE *out)
 		"                   merged on their wall-clock start.  A merge of each\n"
 		"                   writer thread's events, which the daemon records in\n"
 		"                   order: memory is one block (at most 4 MiB, 256 KiB as\n"
-		"                   written) and one event per writer thread, plus two\n"
-		"                   batches of 4096 events (about 2 MiB) on their way to\n"
-		"                   the formatting thread, whatever the trace's length;\n"
+		"                   written) and one event per writer thread, plus four\n"
+		"                   batches of 4096 events and their text (about 10 MiB;\n"
+		"                   perfetto: two, 2 MiB) on their way to the output,\n"
+		"                   whatever the trace's length;\n"
 		"                   an event out of its thread's order is printed when\n"
 		"                   met and counted on standard error\n"
 		"  --order file     as the blocks lie in the file (each thread's events in\n"
@@ -222,7 +225,10 @@ static int dump_events(struct exporter *x, struct event_source *src)
 		hosts[i] = trace_host(src, i);
 		exporter_begin_trace(x, event_source_reader(src, i), (unsigned int)i, hosts[i]);
 	}
-	rc = event_pipeline_run(src, export_one, &d, err, sizeof(err));
+	if (x->ops->independent)
+		rc = dump_pipeline_run(x, src, hosts, err, sizeof(err));
+	else
+		rc = event_pipeline_run(src, export_one, &d, err, sizeof(err));
 	free(hosts);
 	if (rc < 0) {
 		fprintf(stderr, "accessfs dump: %s\n", err);

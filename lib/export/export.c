@@ -27,7 +27,7 @@ int export_format_from_name(const char *name)
 	return -1;
 }
 
-struct exporter *exporter_new(enum export_format fmt, FILE *out)
+static struct exporter *exporter_alloc(const struct export_ops *ops)
 {
 	/*
 	 * Cache lines of its own: an exporter is written for every event,
@@ -42,11 +42,44 @@ struct exporter *exporter_new(enum export_format fmt, FILE *out)
 	if (!x)
 		return NULL;
 	memset(x, 0, size);
-	x->ops = formats[fmt].ops;
+	x->ops = ops;
+	return x;
+}
+
+struct exporter *exporter_new(enum export_format fmt, FILE *out)
+{
+	struct exporter *x = exporter_alloc(formats[fmt].ops);
+
+	if (!x)
+		return NULL;
 	x->out.out = out;
 	if (x->ops->begin)
 		x->ops->begin(x);
 	return x;
+}
+
+struct exporter *exporter_fork(const struct exporter *x)
+{
+	return x->ops->independent ? exporter_alloc(x->ops) : NULL;
+}
+
+void exporter_free_fork(struct exporter *fork)
+{
+	if (!fork)
+		return;
+	outbuf_free(&fork->out);
+	free(fork);
+}
+
+void exporter_write(struct exporter *x, const char *text, size_t len)
+{
+	if (!x->out.out) {
+		outbuf_write(&x->out, text, len);
+		return;
+	}
+	outbuf_flush(&x->out);
+	if (len && fwrite(text, 1, len, x->out.out) != len)
+		x->out.failed = true;
 }
 
 void exporter_begin_trace(struct exporter *x, const struct trace_reader *r, unsigned int index,

@@ -43,6 +43,12 @@ struct export_ops {
 	void (*event)(struct exporter *x, const struct export_event *e);
 	void (*finish)(struct exporter *x);
 	void (*free)(struct exporter *x);
+	/*
+	 * Each event's text depends on that event alone (no state, no
+	 * finish): events may be formatted apart by forks, on other threads,
+	 * and their texts joined in order (jsonl, csv; not perfetto).
+	 */
+	bool independent;
 };
 
 struct exporter {
@@ -61,6 +67,18 @@ void exporter_begin_trace(struct exporter *x, const struct trace_reader *r, unsi
 void exporter_event(struct exporter *x, const struct export_event *e);
 /* Finish the output and free x; 0, or -1 if writing failed. */
 int exporter_finish(struct exporter *x);
+
+/*
+ * An exporter of x's format that writes nothing to x's FILE: events given
+ * to it are formatted into its own out buffer (a caller may swap that
+ * buffer), to be joined to x's output with exporter_write().  NULL if x's
+ * format is not independent, or memory is short.  exporter_free_fork()
+ * frees it.
+ */
+struct exporter *exporter_fork(const struct exporter *x);
+void exporter_free_fork(struct exporter *fork);
+/* Append text a fork formatted to x's output, after what x has buffered. */
+void exporter_write(struct exporter *x, const char *text, size_t len);
 
 /* Helpers the formats share. */
 /* Seconds from trace start with 9 decimals (negative if before it). */

@@ -106,4 +106,5 @@ static void csv_event(struct exporter *x, const struct export_event *e)
 const struct export_ops export_csv_ops = {
 	.begin = csv_begin,
 	.event = csv_event,
+	.independent = true,
 };

@@ -117,4 +117,5 @@ static void jsonl_event(struct exporter *x, const struct export_event *e)
 
 const struct export_ops export_jsonl_ops = {
 	.event = jsonl_event,
+	.independent = true,
 };
