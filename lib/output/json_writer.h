@@ -70,8 +70,21 @@ static inline char *json_put_text(char *p, const char *key, const char *text, si
 	return p + tlen + 1;
 }
 
-/* ,"key":"s" and, when s is not valid UTF-8, ,"key_b64":"<base64 of s>". */
-char *json_put_name(char *p, const char *key, const char *s, size_t len);
+/* ,"key_b64":"<base64 of s>": json_put_name()'s twin for a name that is not UTF-8. */
+char *json_put_b64_twin(char *p, const char *key, const char *s, size_t len);
+
+/*
+ * ,"key":"s" and, when s is not valid UTF-8, ,"key_b64":"<base64 of s>".
+ * Inline so that the key, a literal, costs a few constant stores instead
+ * of calls to strlen and memcpy: a dump writes two names or more a line.
+ */
+static inline char *json_put_name(char *p, const char *key, const char *s, size_t len)
+{
+	bool valid;
+
+	p = json_put_string(json_put_key(p, key), s, len, &valid);
+	return valid ? p : json_put_b64_twin(p, key, s, len);
+}
 
 static inline void json_key(struct outbuf *o, const char *key)
 {
