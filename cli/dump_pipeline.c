@@ -150,6 +150,7 @@ static int fill_batches(struct dump_pipeline *p, struct event_source *src,
 	for (size_t k = 0; rc == 1; k++) {
 		struct slot *s = &p->slot[k % SLOTS];
 		struct slot *h;
+		bool stopped;
 
 		pthread_mutex_lock(&p->lock);
 		while (s->state != SLOT_FREE && !p->stopped) {
@@ -158,8 +159,9 @@ static int fill_batches(struct dump_pipeline *p, struct event_source *src,
 			else
 				pthread_cond_wait(&p->changed, &p->lock);
 		}
+		stopped = p->stopped;
 		pthread_mutex_unlock(&p->lock);
-		if (p->stopped)
+		if (stopped)
 			return 1;
 		rc = event_batch_fill(&s->batch, src);
 		if (!s->batch.n)
