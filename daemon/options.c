@@ -97,7 +97,7 @@ static const struct option_spec specs[] = {
 	{ "app_counters", OPT_BOOL01, FIELD(app_counters), 0, 0, 0, "0|1", "1 with BPF labels",
 	  "0 leaves out the app-side view (what programs asked of the page cache):"
 	  " its BPF program runs on every buffered read and page fault on this"
-	  " mount, about 0.16 us each, 18% of a 4K read the page cache serves" },
+	  " mount, about 0.16 us each, 5% of a 4K read the page cache serves" },
 	{ "uring", OPT_CHOICE, FIELD(uring), 1 + URING_ON, 0, 0, "auto|on|off", "auto",
 	  "take requests over FUSE over io_uring, 8 rings per CPU, where the kernel"
 	  " offers it (fuse module parameter enable_uring=Y); 'uring' alone is on:"
