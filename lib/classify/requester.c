@@ -48,7 +48,7 @@ struct requester {
 	uint32_t tid, tgid;
 	int syscall_fd;
 	int statm_fd;		/* opened on the first request that needs it */
-	int comm_fd;		/* likewise */
+	int comm_fd;		/* opened with the entry's identity */
 	uint64_t last_use;
 	uint64_t verified_ns;	/* when the syscall fd last said the thread lives */
 	bool io_worker;
@@ -282,6 +282,25 @@ void requester_syscall_line_job(void *ctx, const void *in, void *out)
 		*(char *)out = '\0';
 }
 
+/*
+ * e's comm as /proc has it now, without the newline, NUL-terminated in
+ * comm: its length, or -errno.  The file stays open: OPENs look again
+ * (renamed()).
+ */
+static ssize_t read_comm(struct requester *e, char *comm, size_t size)
+{
+	ssize_t n;
+
+	if (e->comm_fd < 0)
+		e->comm_fd = open_proc(e->tid, "comm");
+	if (e->comm_fd < 0)
+		return e->comm_fd;
+	n = pread_line(e->comm_fd, comm, size);
+	if (n > 0 && comm[n - 1] == '\n')
+		comm[--n] = '\0';
+	return n;
+}
+
 /* Thread group, name and executable, read once per thread. */
 static int read_identity(struct requester *e)
 {
@@ -294,9 +313,7 @@ static int read_identity(struct requester *e)
 	if (!find_field(buf, (size_t)n, "Tgid:", &tgid))
 		return -EINVAL;
 	e->tgid = (uint32_t)tgid;
-	n = read_proc(e->tid, "comm", e->comm, sizeof(e->comm));
-	if (n > 0 && e->comm[n - 1] == '\n')
-		e->comm[n - 1] = '\0';
+	read_comm(e, e->comm, sizeof(e->comm));
 	e->io_worker = strncmp(e->comm, "iou-wrk-", 8) == 0 || strncmp(e->comm, "iou-sqp-", 8) == 0;
 	snprintf(path, sizeof(path), "/proc/%u/exe", e->tgid);
 	n = readlink(path, e->exe, sizeof(e->exe) - 1);
@@ -495,16 +512,8 @@ static bool renamed(const struct requester_table *t, struct requester *e)
 	if (t->renames && gen == e->renames_seen)
 		return false;
 	e->renames_seen = gen;
-	if (e->comm_fd < 0)
-		e->comm_fd = open_proc(e->tid, "comm");
-	n = e->comm_fd < 0 ? e->comm_fd : pread_line(e->comm_fd, comm, sizeof(comm));
-	if (n <= 0)
-		return false;
-	if (comm[n - 1] == '\n')
-		comm[n - 1] = '\0';
-	else if ((size_t)n < sizeof(comm))
-		comm[n] = '\0';
-	if (strncmp(comm, e->comm, sizeof(comm)) == 0)
+	n = read_comm(e, comm, sizeof(comm));
+	if (n <= 0 || strncmp(comm, e->comm, sizeof(comm)) == 0)
 		return false;
 	return read_identity(e) == 0;
 }
