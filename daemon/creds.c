@@ -3,17 +3,20 @@
  * creds.c - per-thread fsuid/fsgid/groups switching for requests that
  * create files (see creds.h).  The caller's groups come from
  * fuse_req_getgroups(), which reads /proc: a few microseconds, paid only by
- * requests that create names, never by reads and writes, and not at all
- * when the caller already is who the daemon is (see creds_become).  The
+ * requests that create names (not at all when the caller already is who
+ * the daemon is, see creds_become) and by a write the kernel flags for
+ * clearing set-ID bits on a set-group-ID file, never by other reads and
+ * writes.  The
  * umask costs a umask() call when a creating request's caller has another
  * umask than this thread's last one, and the unshare of CLONE_FS once per
- * worker thread.
+ * worker thread.  creds_kill_suidgid() clears set-ID bits where the
+ * kernel leaves that to the daemon (FUSE_HANDLE_KILLPRIV_V2).
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
-#include <errno.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "creds.h"
@@ -33,6 +36,16 @@ void creds_init(void)
 	own_ngroups = n > 0 ? n : 0;
 	own_uid = geteuid();
 	own_gid = getegid();
+}
+
+/* req's caller's supplementary groups into groups: how many (0 if unknown). */
+static int caller_groups(fuse_req_t req, gid_t groups[CREDS_MAX_GROUPS])
+{
+	int n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, groups);
+
+	if (n < 0)
+		return 0;
+	return n < CREDS_MAX_GROUPS ? n : CREDS_MAX_GROUPS;
 }
 
 /* glibc's setgroups() changes all threads; the syscall changes only this one. */
@@ -57,10 +70,8 @@ bool creds_become(fuse_req_t req, bool enabled)
 	 */
 	if (ctx->uid == 0 && own_uid == 0 && ctx->gid == own_gid)
 		return false;
-	n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, groups);
-	if (n < 0)
-		n = 0;		/* unknown: no supplementary groups rather than root's */
-	thread_setgroups(n < CREDS_MAX_GROUPS ? n : CREDS_MAX_GROUPS, groups);
+	n = caller_groups(req, groups);	/* unknown: none rather than root's */
+	thread_setgroups(n, groups);
 	setfsgid(ctx->gid);
 	setfsuid(ctx->uid);
 	return true;
@@ -131,8 +142,8 @@ static bool caller_in_group(fuse_req_t req, gid_t gid)
 
 	if (fuse_req_ctx(req)->gid == gid)
 		return true;
-	n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, groups);
-	for (int i = 0; i < n && i < CREDS_MAX_GROUPS; i++)
+	n = caller_groups(req, groups);
+	for (int i = 0; i < n; i++)
 		if (groups[i] == gid)
 			return true;
 	return false;
