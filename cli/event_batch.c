@@ -1,42 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* event_batch.c - copies of a source's events (see event_batch.h). */
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include "event_batch.h"
 
-/* Room for n more name bytes; false when out of memory. */
-static bool names_reserve(struct event_batch *b, size_t n)
-{
-	size_t cap = b->names_cap ? b->names_cap : 64 * 1024;
-	char *p;
-
-	if (b->names_len + n <= b->names_cap)
-		return true;
-	while (cap < b->names_len + n)
-		cap *= 2;
-	p = realloc(b->names, cap);
-	if (!p)
-		return false;
-	b->names = p;
-	b->names_cap = cap;
-	return true;
-}
-
-/* A name as its offset in b->names, while the buffer may still move. */
+/* A name as its offset in b->names (room reserved), while the buffer may still move. */
 static const char *names_copy(struct event_batch *b, const char *s, size_t len)
 {
-	size_t at = b->names_len;
+	size_t at = b->names.len;
 
-	if (len)
-		memcpy(b->names + at, s, len);
-	b->names_len += len;
+	outbuf_write(&b->names, s, len);
 	return (const char *)(uintptr_t)at;
 }
 
 static const char *names_at(const struct event_batch *b, const char *offset)
 {
-	return b->names + (uintptr_t)offset;
+	return b->names.buf + (uintptr_t)offset;
 }
 
 /* Copy se into b; names become pointers in seal(). */
@@ -46,8 +24,8 @@ static bool add(struct event_batch *b, const struct source_event *se)
 	struct source_event *e = &b->se[b->n];
 	bool copy_entry = se->entry && !se->entry_stable;
 
-	if (!names_reserve(b, se->ev->name_len + se->ev->name2_len +
-			   (copy_entry ? se->entry_len : 0)))
+	if (!outbuf_reserve(&b->names, se->ev->name_len + se->ev->name2_len +
+			    (copy_entry ? se->entry_len : 0)))
 		return false;
 	*ev = *se->ev;
 	ev->name = names_copy(b, se->ev->name, se->ev->name_len);
@@ -78,7 +56,7 @@ int event_batch_fill(struct event_batch *b, struct event_source *src)
 	int rc = 1;
 
 	b->n = 0;
-	b->names_len = 0;
+	b->names.len = 0;
 	while (b->n < EVENT_BATCH_EVENTS && (rc = event_source_next(src, &se)) == 1)
 		if (!add(b, &se)) {
 			rc = -2;
@@ -90,7 +68,5 @@ int event_batch_fill(struct event_batch *b, struct event_source *src)
 
 void event_batch_free(struct event_batch *b)
 {
-	free(b->names);
-	b->names = NULL;
-	b->names_len = b->names_cap = 0;
+	outbuf_free(&b->names);
 }

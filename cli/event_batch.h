@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "event_source.h"
+#include "outbuf.h"
 
 #define EVENT_BATCH_EVENTS	4096
 
@@ -27,8 +28,7 @@ struct event_batch {
 	_Alignas(128) struct trace_event ev[EVENT_BATCH_EVENTS];
 	struct source_event se[EVENT_BATCH_EVENTS];
 	size_t n;
-	char *names;			/* copies of ev[].name, .name2, se[].entry */
-	size_t names_len, names_cap;
+	struct outbuf names;		/* copies of ev[].name, .name2, se[].entry */
 };
 
 /*
