@@ -12,11 +12,11 @@
  * their size with the data dropped.  It negotiates the connection as
  * accessfs does by default (no writeback cache, asynchronous reads as
  * under BPF labels or without labels, 1 MiB writes, the same 1 s entry
- * and attribute timeouts, 16 worker threads) and
- * answers xattr requests (ENODATA), and asks for FUSE_HANDLE_KILLPRIV_V2
- * (daemon/session_io.c) as accessfs does, so a write() costs one round
- * trip as on accessfs (the kernel checks security.capability once per
- * file, not before every write; there is no set-user-ID to clear here).
+ * and attribute timeouts, 16 worker threads), answers xattr requests
+ * (ENODATA) and asks for FUSE_HANDLE_KILLPRIV_V2 (daemon/session_io.c)
+ * as accessfs does, so a write() costs one round trip as on accessfs (the
+ * kernel checks security.capability once per file, not before every
+ * write; there is no set-user-ID to clear here).
  *
  * With -o uring it asks for FUSE over io_uring (Linux 6.14+, fuse module
  * parameter enable_uring=Y): the same handlers, answering from one ring per

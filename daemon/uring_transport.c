@@ -8,9 +8,10 @@
  * it in the INIT reply (uring_transport_ask()), and once that reply is in
  * (the kernel accepts no REGISTER before it) uring_transport_start() starts
  * WORKERS_PER_QUEUE threads per possible CPU, pinned there, each with its
- * own ring and one entry registered on queue qid = cpu.  The kernel puts a request on the queue of the CPU that sent it, so
- * the answer comes from the same CPU: no cross-CPU wakeup, no read() or
- * write() on /dev/fuse.  One entry per thread, because a handler that
+ * own ring and one entry registered on queue qid = cpu.  The kernel puts
+ * a request on the queue of the CPU that sent it, so the answer comes
+ * from the same CPU: no cross-CPU wakeup, no read() or write() on
+ * /dev/fuse.  One entry per thread, because a handler that
  * blocks (an fsync, a slow disk) holds its thread: the kernel hands the
  * CPU's next request to another free entry, which then has a thread of
  * its own to serve it, as /dev/fuse's worker threads would.
@@ -19,12 +20,13 @@
  * (in header, per-opcode struct, payload; contiguous, without copying the
  * payload) and hands it to fuse_session_process_buf().  The handler's reply
  * comes back through the write (or splice) hook, whose
- * uring_transport_writev() sees the thread's entry and puts the reply into the entry's buffers instead of /dev/fuse;
- * the thread then commits it with COMMIT_AND_FETCH.  A handler that hands
- * its request to another thread says so first (uring_transport_defer());
- * the entry then waits: the reply, whenever it comes and from whichever
- * thread, is matched to the entry by its unique id, and the entry's thread
- * is woken through an eventfd to commit it.
+ * uring_transport_writev() sees the thread's entry and puts the reply
+ * into the entry's buffers instead of /dev/fuse; the thread then commits
+ * it with COMMIT_AND_FETCH.  A handler that hands its request to another
+ * thread says so first (uring_transport_defer()); the entry then waits:
+ * the reply, whenever it comes and from whichever thread, is matched to
+ * the entry by its unique id, and the entry's thread is woken through an
+ * eventfd to commit it.
  *
  * Until every queue has an entry registered the kernel keeps sending on
  * /dev/fuse, so a ring that cannot be set up costs nothing but a line: the
@@ -134,16 +136,12 @@ static struct {
 static __thread struct ring_ent *serving;
 static __thread struct ring_worker *serving_w;
 
-/* One line, whichever worker fails first: what failed, and with err != 0 why. */
+/* One line, whichever worker fails first: what failed, and why. */
 static void report_fallback(const char *what, int err)
 {
 	if (atomic_exchange(&ut.reported, 1))
 		return;
-	if (err)
-		fprintf(stderr, "%s: %s: %s; serving /dev/fuse only\n", ut.prog, what,
-			strerror(err));
-	else
-		fprintf(stderr, "%s: %s; serving /dev/fuse only\n", ut.prog, what);
+	fprintf(stderr, "%s: %s: %s; serving /dev/fuse only\n", ut.prog, what, strerror(err));
 }
 
 /* A queue's word on its registration: ok, or not (said on stderr). */

@@ -30,9 +30,8 @@ struct fuse_init_out;	/* <linux/fuse.h> */
 #define URING_BUILT	1
 
 /*
- * For session_io.c.  prepare: before
- * INIT is read, on the session's /dev/fuse fd; 0, or -1 with one stderr
- * line.  ask: add FUSE over io_uring to the INIT reply arg (the kernel
+ * For session_io.c.  prepare: before INIT is read, on the session's
+ * /dev/fuse fd; 0, or -1 with one stderr line.  ask: add FUSE over io_uring to the INIT reply arg (the kernel
  * offered it).  start: once that reply is written, start the rings.
  * writev and splice_send: a reply, into the ring entry it answers, else
  * onto /dev/fuse as without the transport.
